@@ -1,0 +1,169 @@
+//! Running a compiled executable in cairo-vm proof mode (layout `all_cairo_stwo`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use cairo_vm::Felt252;
+use cairo_vm::serde::deserialize_program::{ApTracking, FlowTrackingData, HintParams};
+use cairo_vm::types::builtin_name::BuiltinName;
+use cairo_vm::types::layout_name::LayoutName;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+use cairo_vm::vm::runners::cairo_runner::CairoRunner;
+
+use crate::compile::{CompiledProgram, STWO_BUILTINS};
+use crate::error::RunnerError;
+use crate::hints::ExecutableHintProcessor;
+
+/// A finished proof-mode run.
+pub struct Execution {
+    /// The runner, holding trace and memory for the prover.
+    pub runner: CairoRunner,
+    /// The output segment: the serialized return value of the executable.
+    pub output: Vec<Felt252>,
+    /// Cairo steps executed.
+    pub steps: usize,
+    /// Builtin instances used, by builtin name (only non-zero counts).
+    pub builtins: BTreeMap<String, usize>,
+}
+
+impl std::fmt::Debug for Execution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Execution")
+            .field("output", &self.output)
+            .field("steps", &self.steps)
+            .field("builtins", &self.builtins)
+            .finish()
+    }
+}
+
+fn builtin_by_name(name: &str) -> BuiltinName {
+    BuiltinName::from_str(name).expect("STWO_BUILTINS holds cairo-vm builtin names")
+}
+
+/// Builds the cairo-vm program (all 11 Stwo builtins, hints keyed by their offset).
+pub fn vm_program(compiled: &CompiledProgram) -> Result<Program, RunnerError> {
+    let data: Vec<MaybeRelocatable> =
+        compiled.bytecode.iter().map(|v| MaybeRelocatable::Int(Felt252::from(v))).collect();
+    let mut hints: HashMap<usize, Vec<HintParams>> = HashMap::new();
+    for (pc, _) in &compiled.hints {
+        hints.insert(
+            *pc,
+            vec![HintParams {
+                code: pc.to_string(),
+                accessible_scopes: vec![],
+                flow_tracking_data: FlowTrackingData {
+                    ap_tracking: ApTracking::default(),
+                    reference_ids: HashMap::new(),
+                },
+            }],
+        );
+    }
+    Program::new_for_proof(
+        STWO_BUILTINS.iter().map(|b| builtin_by_name(b)).collect(),
+        data,
+        0,
+        compiled.end_pc,
+        hints,
+        Default::default(),
+        Default::default(),
+        vec![],
+        None,
+    )
+    .map_err(|e| RunnerError::Vm(format!("building the VM program: {e}")))
+}
+
+/// Runs `compiled` on `args` (the felts the executable's parameters deserialize from).
+pub fn execute(compiled: &CompiledProgram, args: &[Felt252]) -> Result<Execution, RunnerError> {
+    let program = vm_program(compiled)?;
+    let mut hints = ExecutableHintProcessor::new(&compiled.hints, args.to_vec());
+    let vm_err = |what: &str, e: &dyn std::fmt::Display| RunnerError::Vm(format!("{what}: {e}"));
+    // Trace padding is left to the prover (`disable_trace_padding`), as stwo-cairo expects.
+    let mut runner =
+        CairoRunner::new(&program, LayoutName::all_cairo_stwo, None, true, true, true)
+            .map_err(|e| vm_err("creating the runner", &e))?;
+    // ecdsa and keccak are not in the layout: their pointers are 0 on entry and must stay 0.
+    let end = runner.initialize(true).map_err(|e| vm_err("initializing", &e))?;
+    if let Err(e) = runner.run_until_pc(end, &mut hints) {
+        return Err(explain_failure(compiled, &hints, &runner, e));
+    }
+    // One more step so that `end` is the last executed instruction (proof mode).
+    runner.run_for_steps(1, &mut hints).map_err(|e| vm_err("final step", &e))?;
+    runner.end_run(true, false, &mut hints, false).map_err(|e| vm_err("ending the run", &e))?;
+    runner.read_return_values(true).map_err(|e| vm_err("reading builtin pointers", &e))?;
+    runner.finalize_segments().map_err(|e| vm_err("finalizing segments", &e))?;
+
+    let output = read_output(&runner)?;
+    let resources =
+        runner.get_execution_resources().map_err(|e| vm_err("reading resources", &e))?;
+    let builtins = resources
+        .builtin_instance_counter
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(b, n)| (b.to_str().to_string(), *n))
+        .collect();
+    Ok(Execution { steps: resources.n_steps, output, builtins, runner })
+}
+
+fn read_output(runner: &CairoRunner) -> Result<Vec<Felt252>, RunnerError> {
+    let segment = runner
+        .get_builtin_segments()
+        .into_iter()
+        .find(|(_, name)| *name == BuiltinName::output)
+        .map(|(index, _)| index)
+        .ok_or_else(|| RunnerError::Vm("no output segment".into()))?;
+    let size = runner
+        .vm
+        .segments
+        .get_segment_used_size(segment)
+        .ok_or_else(|| RunnerError::Vm("output segment size unknown".into()))?;
+    let base = Relocatable::from((segment as isize, 0));
+    runner
+        .vm
+        .get_integer_range(base, size)
+        .map(|v| v.into_iter().map(|c| *c).collect())
+        .map_err(|e| RunnerError::Vm(format!("reading output: {e}")))
+}
+
+/// Turns a failed run into an error: a panic (message + Cairo location) or a VM error.
+fn explain_failure(
+    compiled: &CompiledProgram,
+    hints: &ExecutableHintProcessor,
+    runner: &CairoRunner,
+    error: cairo_vm::vm::errors::vm_errors::VirtualMachineError,
+) -> RunnerError {
+    // The entry code marks the panic data just before asserting "no panic"; a failure after
+    // the mark is that assertion, i.e. the program panicked.
+    let Some((start, end)) = hints.marker else {
+        return RunnerError::Vm(error.to_string());
+    };
+    let len = (end - start).unwrap_or(0);
+    let data: Vec<Felt252> = runner
+        .vm
+        .get_integer_range(start, len)
+        .map(|v| v.into_iter().map(|c| *c).collect())
+        .unwrap_or_default();
+    RunnerError::Panic {
+        message: crate::panic::describe_panic(&data),
+        data: data.iter().map(|f| format!("{f:#x}")).collect(),
+        location: panic_location(compiled, runner),
+    }
+}
+
+/// The first place in the package where a panic was raised, found by walking the trace.
+fn panic_location(compiled: &CompiledProgram, runner: &CairoRunner) -> Option<String> {
+    let trace = runner.get_relocatable_trace().ok()?;
+    let site_at = |pc: usize| compiled.panic_sites.iter().find(|s| s.start <= pc && pc < s.end);
+    let mut first_any = None;
+    for entry in trace {
+        if entry.pc.segment_index != 0 {
+            continue;
+        }
+        if let Some(site) = site_at(entry.pc.offset) {
+            if site.in_package {
+                return Some(site.location.clone());
+            }
+            first_any.get_or_insert_with(|| site.location.clone());
+        }
+    }
+    first_any
+}

@@ -1,0 +1,61 @@
+//! Compile a Scarb-layout Cairo package with the cairo-lang crates and run its `#[executable]` in
+//! cairo-vm proof mode (layout `all_cairo_stwo`), ready for the Stwo prover.
+//!
+//! ```no_run
+//! let program = runner::compile_package(std::path::Path::new("examples/dot"))?;
+//! let run = runner::execute(&program, &runner::parse_args("1,2,3")?)?;
+//! println!("output {:?} in {} steps", run.output, run.steps);
+//! # Ok::<(), runner::RunnerError>(())
+//! ```
+
+mod compile;
+mod error;
+mod execute;
+mod hints;
+mod package;
+mod panic;
+
+pub use cairo_vm::Felt252;
+pub use compile::{CompiledProgram, PanicSite, STWO_BUILTINS, compile_package, corelib_dir};
+pub use error::RunnerError;
+pub use execute::{Execution, execute, vm_program};
+pub use package::Package;
+pub use panic::{describe_panic, short_string};
+
+/// Parses comma-separated felts (decimal, `0x` hex, or negative decimal for `p - x`).
+pub fn parse_args(text: &str) -> Result<Vec<Felt252>, RunnerError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(parse_felt)
+        .collect()
+}
+
+/// Parses one felt: decimal, `0x` hex, or `-decimal` (taken modulo the field prime).
+pub fn parse_felt(s: &str) -> Result<Felt252, RunnerError> {
+    let bad = || RunnerError::Argument(format!("`{s}` is not a felt (decimal, 0x-hex or -decimal)"));
+    if let Some(hex) = s.strip_prefix("0x") {
+        if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) || hex.len() > 63 {
+            return Err(bad());
+        }
+        return Felt252::from_hex(s).map_err(|_| bad());
+    }
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let value = num_bigint::BigUint::parse_bytes(digits.as_bytes(), 10).ok_or_else(bad)?;
+    let prime = num_bigint::BigUint::parse_bytes(
+        b"800000000000011000000000000000000000000000000000000000000000001",
+        16,
+    )
+    .expect("prime literal");
+    if value >= prime {
+        return Err(RunnerError::Argument(format!("`{s}` is not below the field prime")));
+    }
+    let felt = Felt252::from(&num_bigint::BigInt::from(value));
+    Ok(if neg { -felt } else { felt })
+}
