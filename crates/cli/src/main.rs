@@ -1,1 +1,188 @@
-fn main() {}
+//! `cairn`: run, prove and verify Cairo executables (and, later, transpiled ONNX models).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use runner::Felt252;
+
+#[derive(Parser)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Verifiable ML inference on Starknet: run a Cairo program, prove the run with Stwo, verify the proof.",
+    long_about = "Cairn compiles a Scarb-layout Cairo package (Scarb.toml + src/lib.cairo with one \
+                  #[executable] function), runs it in the Cairo VM in proof mode, proves the run with \
+                  Stwo (stwo-cairo, 96-bit parameters) and verifies proofs.\n\n\
+                  Typical flow:\n  cairn run examples/dot_product --args 3,1,2,3,3,4,5,6\n  \
+                  cairn prove examples/dot_product --args 3,1,2,3,3,4,5,6 --proof dot.proof\n  \
+                  cairn verify dot.proof --program examples/dot_product\n\n\
+                  Set RUST_LOG=info for detailed logs."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile and run a package; print its output felts and the Cairo step count.
+    Run {
+        /// Folder with Scarb.toml and src/lib.cairo (one #[executable] function).
+        package: PathBuf,
+        #[command(flatten)]
+        args: ArgsOpt,
+    },
+    /// Run a package and prove the run; write the proof file.
+    Prove {
+        /// Folder with Scarb.toml and src/lib.cairo (one #[executable] function).
+        package: PathBuf,
+        #[command(flatten)]
+        args: ArgsOpt,
+        /// Where to write the proof.
+        #[arg(long)]
+        proof: PathBuf,
+        /// Proof encoding: compact binary (default) or JSON.
+        #[arg(long, value_enum, default_value_t = Format::Binary)]
+        format: Format,
+    },
+    /// Verify a proof file; print the proven program hash and output. Exit code 1 if invalid.
+    ///
+    /// A valid proof says "the program with this hash produced this output". Pass --program to
+    /// also require that the proof is for a given package, and --expect-output to require an
+    /// output.
+    Verify {
+        /// The proof file (binary or JSON).
+        proof: PathBuf,
+        /// Require the proof to be for this package (compiled here to get its program hash).
+        #[arg(long)]
+        program: Option<PathBuf>,
+        /// Require this public output (comma-separated felts).
+        #[arg(long, value_name = "FELTS")]
+        expect_output: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct ArgsOpt {
+    /// Arguments of the executable as comma-separated felts, serialized like `scarb execute
+    /// --arguments` (an array is its length followed by its items; negatives mean p - x).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    args: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Binary,
+    Json,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn felts_to_string(felts: &[Felt252]) -> String {
+    felts.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}s", d.as_secs_f64())
+}
+
+fn compile_and_run(
+    package: &PathBuf,
+    args: &str,
+) -> Result<(runner::CompiledProgram, runner::Execution, Duration, Duration)> {
+    let args = runner::parse_args(args)?;
+    let t = Instant::now();
+    let program = runner::compile_package(package)?;
+    let compile_time = t.elapsed();
+    let t = Instant::now();
+    let execution = runner::execute(&program, &args)?;
+    Ok((program, execution, compile_time, t.elapsed()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run { package, args } => {
+            let (_, execution, compile_time, run_time) = compile_and_run(&package, &args.args)?;
+            println!("output: [{}]", felts_to_string(&execution.output));
+            println!("steps: {}", execution.steps);
+            let builtins: Vec<String> =
+                execution.builtins.iter().map(|(b, n)| format!("{b}={n}")).collect();
+            println!("builtins: {}", builtins.join(" "));
+            println!("timings: compile {} run {}", secs(compile_time), secs(run_time));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Prove { package, args, proof, format } => {
+            let (program, execution, compile_time, run_time) =
+                compile_and_run(&package, &args.args)?;
+            println!("output: [{}]", felts_to_string(&execution.output));
+            println!("steps: {}", execution.steps);
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap());
+            bar.enable_steady_tick(Duration::from_millis(120));
+            let t = Instant::now();
+            let result = prover::prove(&execution, |stage| bar.set_message(stage.to_string()));
+            bar.finish_and_clear();
+            let stark = result?;
+            let prove_time = t.elapsed();
+            let format = match format {
+                Format::Binary => prover::ProofFormat::Binary,
+                Format::Json => prover::ProofFormat::Json,
+            };
+            let size = prover::write_proof(&stark, &proof, format)
+                .with_context(|| format!("writing {}", proof.display()))?;
+            println!("program hash: {:#x}", prover::program_hash(&program.bytecode));
+            println!("proof: {} ({} bytes)", proof.display(), size);
+            println!(
+                "timings: compile {} run {} prove {}",
+                secs(compile_time),
+                secs(run_time),
+                secs(prove_time)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { proof, program, expect_output } => {
+            let expected_hash = match &program {
+                Some(dir) => Some(prover::program_hash(&runner::compile_package(dir)?.bytecode)),
+                None => None,
+            };
+            let expected_output = expect_output.as_deref().map(runner::parse_args).transpose()?;
+            let t = Instant::now();
+            let outcome = prover::read_proof(&proof).map_err(|e| e.to_string()).and_then(|p| {
+                prover::verify_expecting(p, expected_hash, expected_output.as_deref())
+                    .map_err(|e| e.to_string())
+            });
+            match outcome {
+                Ok(statement) => {
+                    println!("valid proof");
+                    println!("program hash: {:#x}", statement.program_hash);
+                    println!("output: [{}]", felts_to_string(&statement.output));
+                    println!("timings: verify {}", secs(t.elapsed()));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(reason) => {
+                    eprintln!("invalid proof: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}

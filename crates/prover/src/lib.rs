@@ -1,1 +1,156 @@
-pub fn placeholder() {}
+//! Prove a finished cairo-vm run with stwo-cairo (96-bit parameters) and verify proofs, reporting
+//! what was proven: the program hash and the public output.
+//!
+//! The stock `verify_cairo` checks the STARK only; a proof could pick its own (weaker) parameters,
+//! its own preprocessed trace, or any program. [`verify`] also pins the parameters and the
+//! preprocessed-trace commitment, and reports the program hash so callers can pin the program.
+
+mod params;
+mod proof_file;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
+
+use cairo_air::CairoProofForRustVerifier;
+use cairo_air::utils::{construct_f252, encode_and_hash_memory_section, get_verification_output};
+use cairo_air::verifier::verify_cairo;
+use runner::{Execution, Felt252};
+use stwo::core::vcs_lifted::blake2_merkle::{Blake2sMerkleChannel, Blake2sMerkleHasher};
+use stwo_cairo_prover::prover::prove_cairo_with_precompute;
+use stwo_cairo_prover::stwo::core::utils::MaybeOwned;
+
+pub use params::{SECURITY_BITS, prover_parameters};
+pub use proof_file::{ProofFormat, decode_proof, read_proof, write_proof};
+
+/// A Stwo proof of a Cairo run (Blake2s channel).
+pub type Proof = cairo_air::CairoProof<Blake2sMerkleHasher>;
+/// The proof as the verifier reads it (the file format).
+pub type VerifierProof = CairoProofForRustVerifier<Blake2sMerkleHasher>;
+
+/// What a valid proof establishes: this program produced this output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Blake2s hash of the program bytecode (as stwo-cairo computes it), as a felt.
+    pub program_hash: Felt252,
+    /// The public output segment.
+    pub output: Vec<Felt252>,
+}
+
+/// Why proving failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    #[error("adapting the VM run for the prover: {0}")]
+    Adapt(String),
+    #[error("stwo prover: {0}")]
+    Prover(String),
+}
+
+/// Why a proof was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("proof uses parameters other than Cairn's {SECURITY_BITS}-bit ones: {0}")]
+    Parameters(String),
+    #[error("preprocessed-trace commitment differs from the canonical one")]
+    PreprocessedTrace,
+    #[error("STARK verification failed: {0}")]
+    Stark(String),
+    #[error("proof is for program hash {found:#x}, expected {expected:#x}")]
+    WrongProgram { expected: Felt252, found: Felt252 },
+    #[error("proof's public output {found:?} differs from the expected {expected:?}")]
+    WrongOutput { expected: Vec<Felt252>, found: Vec<Felt252> },
+}
+
+fn to_felt(f: starknet_ff::FieldElement) -> Felt252 {
+    Felt252::from_bytes_be(&f.to_bytes_be())
+}
+
+/// The program hash stwo-cairo reports for this bytecode (Blake2s over the program section).
+pub fn program_hash(bytecode: &[num_bigint::BigInt]) -> Felt252 {
+    let section: Vec<(u32, [u32; 8])> = bytecode
+        .iter()
+        .map(|v| {
+            let felt = Felt252::from(v);
+            let bytes = felt.to_bytes_le();
+            let limbs: [u32; 8] = std::array::from_fn(|i| {
+                u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap())
+            });
+            (0, limbs)
+        })
+        .collect();
+    to_felt(construct_f252(&encode_and_hash_memory_section(&section)))
+}
+
+/// Proves a finished run. `on_stage` hears the stage names (for progress display).
+pub fn prove(execution: &Execution, mut on_stage: impl FnMut(&str)) -> Result<Proof, ProveError> {
+    on_stage("adapting the run");
+    let input = stwo_cairo_adapter::adapter::adapt(&execution.runner)
+        .map_err(|e| ProveError::Adapt(format!("{e:#}")))?;
+    on_stage("committing to the preprocessed trace");
+    let params = prover_parameters();
+    let pre = params::preprocessed();
+    on_stage("proving");
+    prove_cairo_with_precompute::<Blake2sMerkleChannel>(
+        &pre.pool,
+        &pre.twiddles,
+        pre.trace.clone(),
+        MaybeOwned::Borrowed(&pre.tree),
+        input,
+        params,
+    )
+    .map_err(|e| ProveError::Prover(format!("{e:?}")))
+}
+
+/// Verifies `proof` and returns what it proves. Never panics on malformed proofs.
+pub fn verify(proof: VerifierProof) -> Result<Statement, VerifyError> {
+    params::check_parameters(&proof)?;
+    if proof.stark_proof.commitments.first() != Some(&params::preprocessed_root()) {
+        return Err(VerifyError::PreprocessedTrace);
+    }
+    let public_memory = proof.claim.public_data.public_memory.clone();
+    // `verify_cairo` asserts on some malformed claims instead of returning an error.
+    let outcome = catch_unwind(AssertUnwindSafe(|| verify_cairo::<Blake2sMerkleChannel>(proof)));
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(VerifyError::Stark(e.to_string())),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "verifier panicked".into());
+            return Err(VerifyError::Stark(msg));
+        }
+    }
+    let out = get_verification_output(&public_memory);
+    Ok(Statement {
+        program_hash: to_felt(out.program_hash),
+        output: out.output.into_iter().map(to_felt).collect(),
+    })
+}
+
+/// Verifies and additionally requires the given program hash and/or output.
+pub fn verify_expecting(
+    proof: VerifierProof,
+    program_hash: Option<Felt252>,
+    output: Option<&[Felt252]>,
+) -> Result<Statement, VerifyError> {
+    let statement = verify(proof)?;
+    if let Some(expected) = program_hash {
+        if statement.program_hash != expected {
+            return Err(VerifyError::WrongProgram { expected, found: statement.program_hash });
+        }
+    }
+    if let Some(expected) = output {
+        if statement.output != expected {
+            return Err(VerifyError::WrongOutput {
+                expected: expected.to_vec(),
+                found: statement.output.clone(),
+            });
+        }
+    }
+    Ok(statement)
+}
+
+/// Silences the "unused" lint for the lazily built prover state in builds without proving.
+#[allow(dead_code)]
+static _KEEP: OnceLock<()> = OnceLock::new();

@@ -1,0 +1,103 @@
+//! Cairn's proving parameters and the preprocessed trace they imply.
+
+use std::sync::{Arc, OnceLock};
+
+use stwo::core::fri::FriConfig;
+use stwo::core::pcs::PcsConfig;
+use stwo::core::poly::circle::CanonicCoset;
+use stwo::core::vcs_lifted::blake2_merkle::{Blake2sHash, Blake2sMerkleChannel};
+use stwo::prover::CommitmentTreeProver;
+use stwo::prover::backend::simd::SimdBackend;
+use stwo::prover::mempool::BaseColumnPool;
+use stwo::prover::poly::circle::PolyOps;
+use stwo::prover::poly::twiddles::TwiddleTree;
+use stwo_cairo_common::preprocessed_columns::preprocessed_trace::{
+    PreProcessedTrace, PreProcessedTraceVariant,
+};
+use stwo_cairo_prover::prover::{ChannelHash, ProverParameters};
+use stwo_cairo_prover::witness::preprocessed_trace::gen_trace;
+
+use crate::{VerifierProof, VerifyError};
+
+/// Conjectured security of the parameters: `pow_bits + log_blowup_factor * n_queries`.
+pub const SECURITY_BITS: u32 = POW_BITS + LOG_BLOWUP * N_QUERIES;
+const POW_BITS: u32 = 26;
+const LOG_BLOWUP: u32 = 1;
+const N_QUERIES: u32 = 70;
+/// The small canonical preprocessed trace: all builtins Cairn programs can use, without the
+/// large Pedersen tables.
+const VARIANT: PreProcessedTraceVariant = PreProcessedTraceVariant::CanonicalSmall;
+/// Twiddles cover traces up to 2^LOG_MAX_TRACE rows (×2 for the blowup): about 4M Cairo steps.
+const LOG_MAX_DOMAIN: u32 = 23;
+
+fn pcs_config() -> PcsConfig {
+    PcsConfig {
+        pow_bits: POW_BITS,
+        fri_config: FriConfig {
+            log_last_layer_degree_bound: 0,
+            log_blowup_factor: LOG_BLOWUP,
+            n_queries: N_QUERIES as usize,
+            fold_step: 1,
+        },
+        lifting_log_size: None,
+    }
+}
+
+/// The stwo-cairo 1.3.0 production defaults (96-bit), with the small preprocessed trace.
+pub fn prover_parameters() -> ProverParameters {
+    ProverParameters {
+        channel_hash: ChannelHash::Blake2s,
+        channel_salt: 0,
+        pcs_config: pcs_config(),
+        preprocessed_trace: VARIANT,
+        store_polynomials_coefficients: false,
+        include_all_preprocessed_columns: false,
+    }
+}
+
+pub(crate) struct Preprocessed {
+    pub pool: BaseColumnPool<SimdBackend>,
+    pub twiddles: TwiddleTree<SimdBackend>,
+    pub trace: Arc<PreProcessedTrace>,
+    pub tree: CommitmentTreeProver<SimdBackend, Blake2sMerkleChannel>,
+}
+
+/// Twiddles and the preprocessed-trace commitment, built once per process.
+pub(crate) fn preprocessed() -> &'static Preprocessed {
+    static CELL: OnceLock<Preprocessed> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let trace = Arc::new(VARIANT.to_preprocessed_trace());
+        let log_domain = LOG_MAX_DOMAIN.max(trace.max_log_trace_size() + LOG_BLOWUP);
+        let twiddles = SimdBackend::precompute_twiddles(
+            CanonicCoset::new(log_domain).circle_domain().half_coset,
+        );
+        let polys = SimdBackend::interpolate_columns(gen_trace(trace.clone()), &twiddles);
+        let pool = BaseColumnPool::new();
+        let tree =
+            CommitmentTreeProver::new(polys, LOG_BLOWUP, &twiddles, false, None, &pool);
+        Preprocessed { pool, twiddles, trace, tree }
+    })
+}
+
+/// The Merkle root every honest proof commits to for the preprocessed trace.
+pub(crate) fn preprocessed_root() -> Blake2sHash {
+    preprocessed().tree.commitment.root()
+}
+
+pub(crate) fn check_parameters(proof: &VerifierProof) -> Result<(), VerifyError> {
+    let config = proof.stark_proof.config;
+    let expected = pcs_config();
+    if config.pow_bits != expected.pow_bits
+        || config.fri_config != expected.fri_config
+        || config.lifting_log_size != expected.lifting_log_size
+    {
+        return Err(VerifyError::Parameters(format!("{config:?}")));
+    }
+    if proof.preprocessed_trace_variant != VARIANT {
+        return Err(VerifyError::Parameters(format!(
+            "preprocessed trace {:?}",
+            proof.preprocessed_trace_variant
+        )));
+    }
+    Ok(())
+}

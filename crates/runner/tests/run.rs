@@ -1,0 +1,121 @@
+use std::path::{Path, PathBuf};
+
+use runner::{Felt252, RunnerError};
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+}
+
+fn write_package(dir: &Path, name: &str, source: &str) {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Scarb.toml"),
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/lib.cairo"), source).unwrap();
+}
+
+#[test]
+fn dot_product_matches_fixed_point_arithmetic() {
+    let program = runner::compile_package(&example("dot_product")).unwrap();
+    // [1.5, -2.0, 0.25] . [4.0, 0.5, -8.0] = 6 - 1 - 2 = 3.0
+    let args = runner::parse_args("3,98304,-131072,16384,3,262144,32768,-524288").unwrap();
+    let run = runner::execute(&program, &args).unwrap();
+    assert_eq!(run.output, vec![Felt252::from(3 * 65536)]);
+    assert!(run.steps > 100 && run.steps < 2000, "steps {}", run.steps);
+    assert!(run.builtins.contains_key("range_check"));
+
+    // Rounding half away from zero: 0.5 * 2^-16 -> rounds up in magnitude, both signs.
+    let half_ulp = runner::parse_args("1,1,1,32768").unwrap(); // 1 * 32768 / 65536 = 0.5
+    assert_eq!(runner::execute(&program, &half_ulp).unwrap().output, vec![Felt252::ONE]);
+    let neg = runner::parse_args("1,-1,1,32768").unwrap();
+    assert_eq!(runner::execute(&program, &neg).unwrap().output, vec![-Felt252::ONE]);
+}
+
+#[test]
+fn panics_report_message_and_cairo_location() {
+    let program = runner::compile_package(&example("dot_product")).unwrap();
+    let args = runner::parse_args("2,1,2,1,5").unwrap();
+    let err = runner::execute(&program, &args).unwrap_err();
+    let RunnerError::Panic { message, location, .. } = &err else { panic!("{err}") };
+    assert_eq!(message, "'dot: length mismatch'");
+    let location = location.as_deref().unwrap();
+    assert!(location.contains("dot_product/src/lib.cairo:"), "{location}");
+}
+
+#[test]
+fn overflow_is_an_error_not_a_wrap() {
+    let program = runner::compile_package(&example("dot_product")).unwrap();
+    // 2^80 * 2^80 does not fit the i128 accumulator check.
+    let big = (Felt252::from(1u128 << 80)).to_string();
+    let args = runner::parse_args(&format!("1,{big},1,{big}")).unwrap();
+    let err = runner::execute(&program, &args).unwrap_err();
+    assert!(err.to_string().contains("accumulator overflow"), "{err}");
+}
+
+#[test]
+fn compile_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_package(
+        dir.path(),
+        "broken",
+        "#[executable]\nfn main(x: felt252) -> felt252 {\n    x + undefined_name\n}\n",
+    );
+    let err = runner::compile_package(dir.path()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, RunnerError::Compile(_)));
+    assert!(text.contains("undefined_name"), "{text}");
+    assert!(text.contains("lib.cairo:3"), "{text}");
+}
+
+#[test]
+fn path_dependencies_are_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("mathlib");
+    write_package(&lib, "mathlib", "pub fn triple(x: felt252) -> felt252 {\n    3 * x\n}\n");
+    let app = dir.path().join("app");
+    write_package(
+        &app,
+        "app",
+        "#[executable]\nfn main(x: felt252) -> felt252 {\n    mathlib::triple(x) + 1\n}\n",
+    );
+    let manifest = std::fs::read_to_string(app.join("Scarb.toml")).unwrap();
+    std::fs::write(
+        app.join("Scarb.toml"),
+        format!("{manifest}\n[dependencies]\nmathlib = {{ path = \"../mathlib\" }}\n"),
+    )
+    .unwrap();
+    let program = runner::compile_package(&app).unwrap();
+    let run = runner::execute(&program, &[Felt252::from(5)]).unwrap();
+    assert_eq!(run.output, vec![Felt252::from(16)]);
+}
+
+#[test]
+fn package_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = runner::compile_package(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("Scarb.toml"), "{err}");
+
+    write_package(dir.path(), "x", "fn f() {}\n");
+    std::fs::write(
+        dir.path().join("Scarb.toml"),
+        "[package]\nname = \"x\"\n[dependencies]\nalexandria = \"0.1\"\n",
+    )
+    .unwrap();
+    let err = runner::compile_package(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("not a path dependency"), "{err}");
+}
+
+#[test]
+fn felt_arguments_parse_strictly() {
+    assert_eq!(runner::parse_args("1, 0x10,-1").unwrap(), vec![
+        Felt252::ONE,
+        Felt252::from(16),
+        -Felt252::ONE
+    ]);
+    assert!(runner::parse_args("1,abc").is_err());
+    assert!(runner::parse_args("0x").is_err());
+    let p = "3618502788666131213697322783095070105623107215331596699973092056135872020481";
+    assert!(runner::parse_args(p).is_err(), "the prime itself is not a felt");
+}
