@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 use stwo::core::fri::FriConfig;
 use stwo::core::pcs::PcsConfig;
 use stwo::core::poly::circle::CanonicCoset;
-use stwo::core::vcs_lifted::blake2_merkle::{Blake2sHash, Blake2sMerkleChannel};
+use stwo::core::vcs::blake2_hash::Blake2sHash;
+use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 use stwo::prover::CommitmentTreeProver;
 use stwo::prover::backend::simd::SimdBackend;
 use stwo::prover::mempool::BaseColumnPool;
@@ -67,7 +68,7 @@ pub(crate) fn preprocessed() -> &'static Preprocessed {
     static CELL: OnceLock<Preprocessed> = OnceLock::new();
     CELL.get_or_init(|| {
         let trace = Arc::new(VARIANT.to_preprocessed_trace());
-        let log_domain = LOG_MAX_DOMAIN.max(trace.max_log_trace_size() + LOG_BLOWUP);
+        let log_domain = LOG_MAX_DOMAIN.max(VARIANT.max_log_trace_size() + LOG_BLOWUP);
         let twiddles = SimdBackend::precompute_twiddles(
             CanonicCoset::new(log_domain).circle_domain().half_coset,
         );
