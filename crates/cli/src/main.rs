@@ -81,11 +81,13 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // RUST_LOG=info shows each prover stage with its duration (span close events).
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::new(format!(
+            "{filter},salsa=warn"
+        )))
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()) {
@@ -98,7 +100,11 @@ fn main() -> ExitCode {
 }
 
 fn felts_to_string(felts: &[Felt252]) -> String {
-    felts.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(",")
+    felts
+        .iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn secs(d: Duration) -> String {
@@ -108,7 +114,12 @@ fn secs(d: Duration) -> String {
 fn compile_and_run(
     package: &PathBuf,
     args: &str,
-) -> Result<(runner::CompiledProgram, runner::Execution, Duration, Duration)> {
+) -> Result<(
+    runner::CompiledProgram,
+    runner::Execution,
+    Duration,
+    Duration,
+)> {
     let args = runner::parse_args(args)?;
     let t = Instant::now();
     let program = runner::compile_package(package)?;
@@ -124,13 +135,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (_, execution, compile_time, run_time) = compile_and_run(&package, &args.args)?;
             println!("output: [{}]", felts_to_string(&execution.output));
             println!("steps: {}", execution.steps);
-            let builtins: Vec<String> =
-                execution.builtins.iter().map(|(b, n)| format!("{b}={n}")).collect();
+            let builtins: Vec<String> = execution
+                .builtins
+                .iter()
+                .map(|(b, n)| format!("{b}={n}"))
+                .collect();
             println!("builtins: {}", builtins.join(" "));
-            println!("timings: compile {} run {}", secs(compile_time), secs(run_time));
+            println!(
+                "timings: compile {} run {}",
+                secs(compile_time),
+                secs(run_time)
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Prove { package, args, proof, format } => {
+        Command::Prove {
+            package,
+            args,
+            proof,
+            format,
+        } => {
             let (program, execution, compile_time, run_time) =
                 compile_and_run(&package, &args.args)?;
             println!("output: [{}]", felts_to_string(&execution.output));
@@ -149,7 +172,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let size = prover::write_proof(&stark, &proof, format)
                 .with_context(|| format!("writing {}", proof.display()))?;
-            println!("program hash: {:#x}", prover::program_hash(&program.bytecode));
+            println!(
+                "program hash: {:#x}",
+                prover::program_hash(&program.bytecode)
+            );
             println!("proof: {} ({} bytes)", proof.display(), size);
             println!(
                 "timings: compile {} run {} prove {}",
@@ -159,17 +185,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { proof, program, expect_output } => {
+        Command::Verify {
+            proof,
+            program,
+            expect_output,
+        } => {
             let expected_hash = match &program {
-                Some(dir) => Some(prover::program_hash(&runner::compile_package(dir)?.bytecode)),
+                Some(dir) => Some(prover::program_hash(
+                    &runner::compile_package(dir)?.bytecode,
+                )),
                 None => None,
             };
-            let expected_output = expect_output.as_deref().map(runner::parse_args).transpose()?;
+            let expected_output = expect_output
+                .as_deref()
+                .map(runner::parse_args)
+                .transpose()?;
             let t = Instant::now();
-            let outcome = prover::read_proof(&proof).map_err(|e| e.to_string()).and_then(|p| {
-                prover::verify_expecting(p, expected_hash, expected_output.as_deref())
-                    .map_err(|e| e.to_string())
-            });
+            let outcome = prover::read_proof(&proof)
+                .map_err(|e| e.to_string())
+                .and_then(|p| {
+                    prover::verify_expecting(p, expected_hash, expected_output.as_deref())
+                        .map_err(|e| e.to_string())
+                });
             match outcome {
                 Ok(statement) => {
                     println!("valid proof");

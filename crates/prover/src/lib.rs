@@ -8,19 +8,18 @@
 mod params;
 mod proof_file;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::OnceLock;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use cairo_air::CairoProofForRustVerifier;
 use cairo_air::utils::{construct_f252, encode_and_hash_memory_section, get_verification_output};
 use cairo_air::verifier::verify_cairo;
+use cairo_air::CairoProofForRustVerifier;
 use runner::{Execution, Felt252};
 use stwo::core::vcs_lifted::blake2_merkle::{Blake2sMerkleChannel, Blake2sMerkleHasher};
 use stwo_cairo_prover::prover::prove_cairo_with_precompute;
 use stwo_cairo_prover::stwo::core::utils::MaybeOwned;
 
-pub use params::{SECURITY_BITS, prover_parameters};
-pub use proof_file::{ProofFormat, decode_proof, read_proof, write_proof};
+pub use params::{prover_parameters, SECURITY_BITS};
+pub use proof_file::{decode_proof, read_proof, write_proof, ProofFormat};
 
 /// A Stwo proof of a Cairo run (Blake2s channel).
 pub type Proof = cairo_air::CairoProof<Blake2sMerkleHasher>;
@@ -57,7 +56,10 @@ pub enum VerifyError {
     #[error("proof is for program hash {found:#x}, expected {expected:#x}")]
     WrongProgram { expected: Felt252, found: Felt252 },
     #[error("proof's public output {found:?} differs from the expected {expected:?}")]
-    WrongOutput { expected: Vec<Felt252>, found: Vec<Felt252> },
+    WrongOutput {
+        expected: Vec<Felt252>,
+        found: Vec<Felt252>,
+    },
 }
 
 fn to_felt(f: starknet_ff::FieldElement) -> Felt252 {
@@ -108,7 +110,9 @@ pub fn verify(proof: VerifierProof) -> Result<Statement, VerifyError> {
     }
     let public_memory = proof.claim.public_data.public_memory.clone();
     // `verify_cairo` asserts on some malformed claims instead of returning an error.
-    let outcome = catch_unwind(AssertUnwindSafe(|| verify_cairo::<Blake2sMerkleChannel>(proof)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        verify_cairo::<Blake2sMerkleChannel>(proof)
+    }));
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(VerifyError::Stark(e.to_string())),
@@ -137,7 +141,10 @@ pub fn verify_expecting(
     let statement = verify(proof)?;
     if let Some(expected) = program_hash {
         if statement.program_hash != expected {
-            return Err(VerifyError::WrongProgram { expected, found: statement.program_hash });
+            return Err(VerifyError::WrongProgram {
+                expected,
+                found: statement.program_hash,
+            });
         }
     }
     if let Some(expected) = output {
@@ -150,7 +157,3 @@ pub fn verify_expecting(
     }
     Ok(statement)
 }
-
-/// Silences the "unused" lint for the lazily built prover state in builds without proving.
-#[allow(dead_code)]
-static _KEEP: OnceLock<()> = OnceLock::new();

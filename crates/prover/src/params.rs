@@ -7,11 +7,11 @@ use stwo::core::pcs::PcsConfig;
 use stwo::core::poly::circle::CanonicCoset;
 use stwo::core::vcs::blake2_hash::Blake2sHash;
 use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
-use stwo::prover::CommitmentTreeProver;
 use stwo::prover::backend::simd::SimdBackend;
 use stwo::prover::mempool::BaseColumnPool;
 use stwo::prover::poly::circle::PolyOps;
 use stwo::prover::poly::twiddles::TwiddleTree;
+use stwo::prover::CommitmentTreeProver;
 use stwo_cairo_common::preprocessed_columns::preprocessed_trace::{
     PreProcessedTrace, PreProcessedTraceVariant,
 };
@@ -74,9 +74,13 @@ pub(crate) fn preprocessed() -> &'static Preprocessed {
         );
         let polys = SimdBackend::interpolate_columns(gen_trace(trace.clone()), &twiddles);
         let pool = BaseColumnPool::new();
-        let tree =
-            CommitmentTreeProver::new(polys, LOG_BLOWUP, &twiddles, false, None, &pool);
-        Preprocessed { pool, twiddles, trace, tree }
+        let tree = CommitmentTreeProver::new(polys, LOG_BLOWUP, &twiddles, false, None, &pool);
+        Preprocessed {
+            pool,
+            twiddles,
+            trace,
+            tree,
+        }
     })
 }
 

@@ -26,7 +26,10 @@ pub fn write_proof(proof: &Proof, path: &Path, format: ProofFormat) -> anyhow::R
             enc.finish()?
         }
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(&bytes)?;
     tmp.persist(path)?;

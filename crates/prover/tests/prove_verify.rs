@@ -9,7 +9,9 @@ use prover::{Statement, VerifierProof, VerifyError};
 use runner::Felt252;
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 /// a = [1.5, -2.0, 0.25], b = [4.0, 0.5, -8.0] at scale 2^16 -> 3.0.
@@ -45,7 +47,9 @@ fn decode(bytes: &[u8]) -> VerifierProof {
 
 fn raw_bincode(bytes: &[u8]) -> Vec<u8> {
     let mut raw = Vec::new();
-    bzip2::read::BzDecoder::new(bytes).read_to_end(&mut raw).unwrap();
+    bzip2::read::BzDecoder::new(bytes)
+        .read_to_end(&mut raw)
+        .unwrap();
     raw
 }
 
@@ -58,9 +62,19 @@ fn compress(raw: &[u8]) -> Vec<u8> {
 #[test]
 fn valid_proof_states_program_and_output() {
     let f = fixture();
-    assert_eq!(f.output, vec![Felt252::from(3 * 65536)], "3.0 at scale 2^16");
+    assert_eq!(
+        f.output,
+        vec![Felt252::from(3 * 65536)],
+        "3.0 at scale 2^16"
+    );
     let statement = prover::verify(decode(&f.binary)).expect("honest proof must verify");
-    assert_eq!(statement, Statement { program_hash: f.program_hash, output: f.output.clone() });
+    assert_eq!(
+        statement,
+        Statement {
+            program_hash: f.program_hash,
+            output: f.output.clone()
+        }
+    );
     prover::verify_expecting(decode(&f.binary), Some(f.program_hash), Some(&f.output)).unwrap();
 }
 
@@ -108,7 +122,10 @@ fn flipped_bytes_inside_the_proof_are_rejected() {
             "flipping byte {pos} of the serialized proof was accepted"
         );
     }
-    assert!(checked >= 12, "too few flips reached the verifier ({checked})");
+    assert!(
+        checked >= 12,
+        "too few flips reached the verifier ({checked})"
+    );
     let _ = compress; // keep the helper for manual experiments
 }
 
@@ -138,8 +155,7 @@ fn proof_of_one_program_is_rejected_for_another() {
     let other = runner::compile_package(&example("dot_product_unrolled")).unwrap();
     let other_hash = prover::program_hash(&other.bytecode);
     assert_ne!(other_hash, f.program_hash);
-    let err =
-        prover::verify_expecting(decode(&f.binary), Some(other_hash), None).unwrap_err();
+    let err = prover::verify_expecting(decode(&f.binary), Some(other_hash), None).unwrap_err();
     assert!(matches!(err, VerifyError::WrongProgram { .. }), "{err}");
 }
 

@@ -14,12 +14,12 @@ use cairo_lang_casm::operand::{CellRef, DerefOrImmediate, Register, ResOperand};
 use cairo_lang_compiler::db::RootDatabase;
 use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
 use cairo_lang_debug::debug::DebugWithDb;
-use cairo_lang_executable::compile::{ExecutableConfig, compile_executable_in_prepared_db};
+use cairo_lang_executable::compile::{compile_executable_in_prepared_db, ExecutableConfig};
 use cairo_lang_executable::plugin::executable_plugin_suite;
 use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
 use cairo_lang_filesystem::db::{
-    CrateConfiguration, CrateSettings, DependencySettings, Edition, FilesGroup, FilesGroupEx,
-    init_dev_corelib,
+    init_dev_corelib, CrateConfiguration, CrateSettings, DependencySettings, Edition, FilesGroup,
+    FilesGroupEx,
 };
 use cairo_lang_filesystem::ids::{CrateId, Directory};
 use cairo_lang_sierra::program::{GenericArg, Statement};
@@ -111,7 +111,14 @@ pub(crate) fn register_crates(
             dependencies: p
                 .dependencies
                 .keys()
-                .map(|n| (n.clone(), DependencySettings { discriminator: None }))
+                .map(|n| {
+                    (
+                        n.clone(),
+                        DependencySettings {
+                            discriminator: None,
+                        },
+                    )
+                })
                 .collect(),
             experimental_features: Default::default(),
         };
@@ -147,7 +154,10 @@ pub(crate) fn new_db(
 /// Compiles the single `#[executable]` function of the package in `dir`.
 pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
     let package = Package::load(dir)?;
-    let mut db = new_db(executable_plugin_suite(), CfgSet::from_iter([Cfg::kv("gas", "disabled")]))?;
+    let mut db = new_db(
+        executable_plugin_suite(),
+        CfgSet::from_iter([Cfg::kv("gas", "disabled")]),
+    )?;
     let crate_ids = register_crates(&mut db, &package)?;
     let mut report_crates = crate_ids.clone();
     if std::env::var_os("CAIRN_CORELIB_DIAGNOSTICS").is_some() {
@@ -163,7 +173,10 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
             None,
             vec![crate_ids[0]],
             reporter,
-            ExecutableConfig { allow_syscalls: false, unsafe_panic: false },
+            ExecutableConfig {
+                allow_syscalls: false,
+                unsafe_panic: false,
+            },
         )
     };
     let compiled = result.map_err(|e| {
@@ -175,8 +188,7 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
     })?;
 
     let wrapper = &compiled.compiled_function.wrapper;
-    let used_builtins: Vec<String> =
-        wrapper.builtins.iter().map(|b| format!("{b:?}")).collect();
+    let used_builtins: Vec<String> = wrapper.builtins.iter().map(|b| format!("{b:?}")).collect();
     for b in &used_builtins {
         if !STWO_BUILTINS.contains(&b.as_str()) {
             return Err(RunnerError::Compile(format!(
@@ -185,7 +197,11 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
         }
     }
     let (prologue, end_pc) = stwo_prologue(&used_builtins, wrapper.header.len());
-    let header_len: usize = prologue.iter().chain(&wrapper.header).map(|i| i.body.op_size()).sum();
+    let header_len: usize = prologue
+        .iter()
+        .chain(&wrapper.header)
+        .map(|i| i.body.op_size())
+        .sum();
     let assembled = compiled
         .compiled_function
         .program
@@ -203,21 +219,32 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
 }
 
 fn fp(offset: i16) -> ResOperand {
-    ResOperand::Deref(CellRef { register: Register::FP, offset })
+    ResOperand::Deref(CellRef {
+        register: Register::FP,
+        offset,
+    })
 }
 
 fn ap(offset: i16) -> ResOperand {
-    ResOperand::Deref(CellRef { register: Register::AP, offset })
+    ResOperand::Deref(CellRef {
+        register: Register::AP,
+        offset,
+    })
 }
 
 fn imm(v: i64) -> BigIntAsHex {
-    BigIntAsHex { value: BigInt::from(v) }
+    BigIntAsHex {
+        value: BigInt::from(v),
+    }
 }
 
 fn push(src: ResOperand) -> Instruction {
     Instruction::new(
         InstructionBody::AssertEq(AssertEqInstruction {
-            a: CellRef { register: Register::AP, offset: 0 },
+            a: CellRef {
+                register: Register::AP,
+                offset: 0,
+            },
             b: src,
         }),
         true,
@@ -239,7 +266,9 @@ fn stwo_prologue(used: &[String], _entry_len: usize) -> (Vec<Instruction>, usize
 
     let mut code = vec![
         Instruction::new(
-            InstructionBody::AddAp(AddApInstruction { operand: ResOperand::Immediate(imm(n.into())) }),
+            InstructionBody::AddAp(AddApInstruction {
+                operand: ResOperand::Immediate(imm(n.into())),
+            }),
             false,
         ),
         Instruction::new(
@@ -281,7 +310,10 @@ fn stwo_prologue(used: &[String], _entry_len: usize) -> (Vec<Instruction>, usize
         };
         code.push(push(src));
     }
-    code.push(Instruction::new(InstructionBody::Ret(RetInstruction {}), false));
+    code.push(Instruction::new(
+        InstructionBody::Ret(RetInstruction {}),
+        false,
+    ));
     (code, end_pc)
 }
 
@@ -293,15 +325,24 @@ fn find_panic_sites(
     crate_ids: &[CrateId],
 ) -> Vec<PanicSite> {
     let sierra = compiled.builder.sierra_program();
-    let casm_info = &compiled.builder.casm_program().debug_info.sierra_statement_info;
+    let casm_info = &compiled
+        .builder
+        .casm_program()
+        .debug_info
+        .sierra_statement_info;
     let is_panic_err_init = |libfunc_id: &cairo_lang_sierra::ids::ConcreteLibfuncId| {
-        let Some(decl) = sierra.libfunc_declarations.iter().find(|d| &d.id == libfunc_id) else {
+        let Some(decl) = sierra
+            .libfunc_declarations
+            .iter()
+            .find(|d| &d.id == libfunc_id)
+        else {
             return false;
         };
         if decl.long_id.generic_id.0 != "enum_init" {
             return false;
         }
-        let [GenericArg::Type(ty), GenericArg::Value(variant)] = decl.long_id.generic_args.as_slice()
+        let [GenericArg::Type(ty), GenericArg::Value(variant)] =
+            decl.long_id.generic_args.as_slice()
         else {
             return false;
         };
@@ -324,13 +365,18 @@ fn find_panic_sites(
         .collect();
     let mut sites = Vec::new();
     for (idx, stmt) in sierra.statements.iter().enumerate() {
-        let Statement::Invocation(inv) = stmt else { continue };
+        let Statement::Invocation(inv) = stmt else {
+            continue;
+        };
         if !is_panic_err_init(&inv.libfunc_id) {
             continue;
         }
         // `enum_init` emits no code; the statement that stores the panic value right after it
         // does, and that is what an executed trace can hit.
-        let Some(info) = casm_info[idx..].iter().find(|i| i.end_offset > i.start_offset) else {
+        let Some(info) = casm_info[idx..]
+            .iter()
+            .find(|i| i.end_offset > i.start_offset)
+        else {
             continue;
         };
         let Some(locs) = compiled
@@ -346,7 +392,9 @@ fn find_panic_sites(
         let full = format!("{:?}", loc.diagnostic_location(db).debug(db));
         let location = full.lines().next().unwrap_or_default().trim().to_string();
         // Virtual files generated by plugins (e.g. `lib.cairo[executable]`) are not user code.
-        let in_package = roots.iter().any(|r| location.starts_with(&*r.to_string_lossy()))
+        let in_package = roots
+            .iter()
+            .any(|r| location.starts_with(&*r.to_string_lossy()))
             && !location.contains("][")
             && !location.contains(".cairo[");
         sites.push(PanicSite {

@@ -12,7 +12,11 @@ pub enum RunnerError {
     #[error("bad argument: {0}")]
     Argument(String),
     #[error("Cairo program panicked: {message}{}", location.as_ref().map(|l| format!("\n  at {l}")).unwrap_or_default())]
-    Panic { message: String, data: Vec<String>, location: Option<String> },
+    Panic {
+        message: String,
+        data: Vec<String>,
+        location: Option<String>,
+    },
     #[error("Cairo VM error: {0}")]
     Vm(String),
 }

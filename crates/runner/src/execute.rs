@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use cairo_vm::Felt252;
 use cairo_vm::serde::deserialize_program::{ApTracking, FlowTrackingData, HintParams};
 use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::runners::cairo_runner::CairoRunner;
+use cairo_vm::Felt252;
 
 use crate::compile::{CompiledProgram, STWO_BUILTINS};
 use crate::error::RunnerError;
@@ -42,8 +42,11 @@ fn builtin_by_name(name: &str) -> BuiltinName {
 
 /// Builds the cairo-vm program (all 11 Stwo builtins, hints keyed by their offset).
 pub fn vm_program(compiled: &CompiledProgram) -> Result<Program, RunnerError> {
-    let data: Vec<MaybeRelocatable> =
-        compiled.bytecode.iter().map(|v| MaybeRelocatable::Int(Felt252::from(v))).collect();
+    let data: Vec<MaybeRelocatable> = compiled
+        .bytecode
+        .iter()
+        .map(|v| MaybeRelocatable::Int(Felt252::from(v)))
+        .collect();
     let mut hints: HashMap<usize, Vec<HintParams>> = HashMap::new();
     for (pc, _) in &compiled.hints {
         hints.insert(
@@ -78,30 +81,45 @@ pub fn execute(compiled: &CompiledProgram, args: &[Felt252]) -> Result<Execution
     let mut hints = ExecutableHintProcessor::new(&compiled.hints, args.to_vec());
     let vm_err = |what: &str, e: &dyn std::fmt::Display| RunnerError::Vm(format!("{what}: {e}"));
     // Trace padding is left to the prover (`disable_trace_padding`), as stwo-cairo expects.
-    let mut runner =
-        CairoRunner::new(&program, LayoutName::all_cairo_stwo, None, true, true, true)
-            .map_err(|e| vm_err("creating the runner", &e))?;
+    let mut runner = CairoRunner::new(&program, LayoutName::all_cairo_stwo, None, true, true, true)
+        .map_err(|e| vm_err("creating the runner", &e))?;
     // ecdsa and keccak are not in the layout: their pointers are 0 on entry and must stay 0.
-    let end = runner.initialize(true).map_err(|e| vm_err("initializing", &e))?;
+    let end = runner
+        .initialize(true)
+        .map_err(|e| vm_err("initializing", &e))?;
     if let Err(e) = runner.run_until_pc(end, &mut hints) {
         return Err(explain_failure(compiled, &hints, &runner, e));
     }
     // One more step so that `end` is the last executed instruction (proof mode).
-    runner.run_for_steps(1, &mut hints).map_err(|e| vm_err("final step", &e))?;
-    runner.end_run(true, false, &mut hints, false).map_err(|e| vm_err("ending the run", &e))?;
-    runner.read_return_values(true).map_err(|e| vm_err("reading builtin pointers", &e))?;
-    runner.finalize_segments().map_err(|e| vm_err("finalizing segments", &e))?;
+    runner
+        .run_for_steps(1, &mut hints)
+        .map_err(|e| vm_err("final step", &e))?;
+    runner
+        .end_run(true, false, &mut hints, false)
+        .map_err(|e| vm_err("ending the run", &e))?;
+    runner
+        .read_return_values(true)
+        .map_err(|e| vm_err("reading builtin pointers", &e))?;
+    runner
+        .finalize_segments()
+        .map_err(|e| vm_err("finalizing segments", &e))?;
 
     let output = read_output(&runner)?;
-    let resources =
-        runner.get_execution_resources().map_err(|e| vm_err("reading resources", &e))?;
+    let resources = runner
+        .get_execution_resources()
+        .map_err(|e| vm_err("reading resources", &e))?;
     let builtins = resources
         .builtin_instance_counter
         .iter()
         .filter(|(_, n)| **n > 0)
         .map(|(b, n)| (b.to_str().to_string(), *n))
         .collect();
-    Ok(Execution { steps: resources.n_steps, output, builtins, runner })
+    Ok(Execution {
+        steps: resources.n_steps,
+        output,
+        builtins,
+        runner,
+    })
 }
 
 fn read_output(runner: &CairoRunner) -> Result<Vec<Felt252>, RunnerError> {
@@ -152,7 +170,12 @@ fn explain_failure(
 /// The first place in the package where a panic was raised, found by walking the trace.
 fn panic_location(compiled: &CompiledProgram, runner: &CairoRunner) -> Option<String> {
     let trace = runner.get_relocatable_trace().ok()?;
-    let site_at = |pc: usize| compiled.panic_sites.iter().find(|s| s.start <= pc && pc < s.end);
+    let site_at = |pc: usize| {
+        compiled
+            .panic_sites
+            .iter()
+            .find(|s| s.start <= pc && pc < s.end)
+    };
     let mut first_any = None;
     for entry in trace {
         if entry.pc.segment_index != 0 {

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cairo_lang_casm::hints::{ExternalHint, Hint};
-use cairo_lang_casm::operand::{BinOpOperand, CellRef, DerefOrImmediate, Operation, Register, ResOperand};
-use cairo_vm::Felt252;
+use cairo_lang_casm::operand::{
+    BinOpOperand, CellRef, DerefOrImmediate, Operation, Register, ResOperand,
+};
 use cairo_vm::hint_processor::cairo_1_hint_processor::hint_processor::Cairo1HintProcessor;
 use cairo_vm::hint_processor::hint_processor_definition::{HintProcessorLogic, HintReference};
 use cairo_vm::serde::deserialize_program::ApTracking;
@@ -17,6 +18,7 @@ use cairo_vm::vm::errors::hint_errors::HintError;
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
 use cairo_vm::vm::runners::cairo_runner::{ResourceTracker, RunResources};
 use cairo_vm::vm::vm_core::VirtualMachine;
+use cairo_vm::Felt252;
 
 pub(crate) struct ExecutableHintProcessor {
     inner: Cairo1HintProcessor,
@@ -45,7 +47,8 @@ fn cell_addr(vm: &VirtualMachine, cell: &CellRef) -> Result<Relocatable, HintErr
 
 fn read_cell(vm: &VirtualMachine, cell: &CellRef) -> Result<MaybeRelocatable, HintError> {
     let addr = cell_addr(vm, cell)?;
-    vm.get_maybe(&addr).ok_or_else(|| HintError::CustomHint(format!("unknown memory at {addr}").into()))
+    vm.get_maybe(&addr)
+        .ok_or_else(|| HintError::CustomHint(format!("unknown memory at {addr}").into()))
 }
 
 fn read_operand(vm: &VirtualMachine, op: &ResOperand) -> Result<MaybeRelocatable, HintError> {
@@ -53,7 +56,9 @@ fn read_operand(vm: &VirtualMachine, op: &ResOperand) -> Result<MaybeRelocatable
         ResOperand::Deref(cell) => read_cell(vm, cell),
         ResOperand::Immediate(v) => Ok(MaybeRelocatable::Int(Felt252::from(&v.value))),
         ResOperand::DoubleDeref(cell, off) => {
-            let ptr = read_cell(vm, cell)?.get_relocatable().ok_or(HintError::WrongHintData)?;
+            let ptr = read_cell(vm, cell)?
+                .get_relocatable()
+                .ok_or(HintError::WrongHintData)?;
             let addr = (ptr + *off as i32)?;
             vm.get_maybe(&addr).ok_or(HintError::WrongHintData)
         }
@@ -77,7 +82,9 @@ fn read_operand(vm: &VirtualMachine, op: &ResOperand) -> Result<MaybeRelocatable
 }
 
 fn read_ptr(vm: &VirtualMachine, op: &ResOperand) -> Result<Relocatable, HintError> {
-    read_operand(vm, op)?.get_relocatable().ok_or(HintError::WrongHintData)
+    read_operand(vm, op)?
+        .get_relocatable()
+        .ok_or(HintError::WrongHintData)
 }
 
 impl HintProcessorLogic for ExecutableHintProcessor {
@@ -117,8 +124,11 @@ impl HintProcessorLogic for ExecutableHintProcessor {
                         ));
                     }
                     let start = vm.add_memory_segment();
-                    let values: Vec<MaybeRelocatable> =
-                        self.args.iter().map(|f| MaybeRelocatable::Int(*f)).collect();
+                    let values: Vec<MaybeRelocatable> = self
+                        .args
+                        .iter()
+                        .map(|f| MaybeRelocatable::Int(*f))
+                        .collect();
                     let end = vm.load_data(start, &values)?;
                     let dst = cell_addr(vm, dst)?;
                     vm.insert_value(dst, start)?;

@@ -16,9 +16,9 @@ mod package;
 mod panic;
 
 pub use cairo_vm::Felt252;
-pub use compile::{CompiledProgram, PanicSite, STWO_BUILTINS, compile_package, corelib_dir};
+pub use compile::{compile_package, corelib_dir, CompiledProgram, PanicSite, STWO_BUILTINS};
 pub use error::RunnerError;
-pub use execute::{Execution, execute, vm_program};
+pub use execute::{execute, vm_program, Execution};
 pub use package::Package;
 pub use panic::{describe_panic, short_string};
 
@@ -33,7 +33,8 @@ pub fn parse_args(text: &str) -> Result<Vec<Felt252>, RunnerError> {
 
 /// Parses one felt: decimal, `0x` hex, or `-decimal` (taken modulo the field prime).
 pub fn parse_felt(s: &str) -> Result<Felt252, RunnerError> {
-    let bad = || RunnerError::Argument(format!("`{s}` is not a felt (decimal, 0x-hex or -decimal)"));
+    let bad =
+        || RunnerError::Argument(format!("`{s}` is not a felt (decimal, 0x-hex or -decimal)"));
     if let Some(hex) = s.strip_prefix("0x") {
         if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) || hex.len() > 63 {
             return Err(bad());
@@ -54,7 +55,9 @@ pub fn parse_felt(s: &str) -> Result<Felt252, RunnerError> {
     )
     .expect("prime literal");
     if value >= prime {
-        return Err(RunnerError::Argument(format!("`{s}` is not below the field prime")));
+        return Err(RunnerError::Argument(format!(
+            "`{s}` is not below the field prime"
+        )));
     }
     let felt = Felt252::from(&num_bigint::BigInt::from(value));
     Ok(if neg { -felt } else { felt })

@@ -80,15 +80,16 @@ impl Package {
             if BUILTIN_DEPENDENCIES.contains(&name.as_str()) {
                 continue;
             }
-            let path = spec.get("path").and_then(|p| p.as_str()).ok_or_else(|| {
-                RunnerError::Package {
-                    path: manifest_path.clone(),
-                    reason: format!(
+            let path =
+                spec.get("path")
+                    .and_then(|p| p.as_str())
+                    .ok_or_else(|| RunnerError::Package {
+                        path: manifest_path.clone(),
+                        reason: format!(
                         "dependency `{name}` is not a path dependency; only `{{ path = \"...\" }}` \
                          dependencies are supported"
                     ),
-                }
-            })?;
+                    })?;
             let dep = Self::load_inner(&root.join(path), stack)?;
             if dep.name != name {
                 return Err(RunnerError::Package {

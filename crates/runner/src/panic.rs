@@ -17,7 +17,11 @@ pub fn describe_panic(data: &[Felt252]) -> String {
             None => format!("{f:#x}"),
         })
         .collect();
-    if parts.is_empty() { "(no panic data)".into() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "(no panic data)".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// A felt as a Cairo short string, if all its bytes are printable ASCII.

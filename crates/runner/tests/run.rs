@@ -3,7 +3,9 @@ use std::path::{Path, PathBuf};
 use runner::{Felt252, RunnerError};
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 fn write_package(dir: &Path, name: &str, source: &str) {
@@ -28,9 +30,15 @@ fn dot_product_matches_fixed_point_arithmetic() {
 
     // Rounding half away from zero: 0.5 * 2^-16 -> rounds up in magnitude, both signs.
     let half_ulp = runner::parse_args("1,1,1,32768").unwrap(); // 1 * 32768 / 65536 = 0.5
-    assert_eq!(runner::execute(&program, &half_ulp).unwrap().output, vec![Felt252::ONE]);
+    assert_eq!(
+        runner::execute(&program, &half_ulp).unwrap().output,
+        vec![Felt252::ONE]
+    );
     let neg = runner::parse_args("1,-1,1,32768").unwrap();
-    assert_eq!(runner::execute(&program, &neg).unwrap().output, vec![-Felt252::ONE]);
+    assert_eq!(
+        runner::execute(&program, &neg).unwrap().output,
+        vec![-Felt252::ONE]
+    );
 }
 
 #[test]
@@ -38,10 +46,18 @@ fn panics_report_message_and_cairo_location() {
     let program = runner::compile_package(&example("dot_product")).unwrap();
     let args = runner::parse_args("2,1,2,1,5").unwrap();
     let err = runner::execute(&program, &args).unwrap_err();
-    let RunnerError::Panic { message, location, .. } = &err else { panic!("{err}") };
+    let RunnerError::Panic {
+        message, location, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
     assert_eq!(message, "'dot: length mismatch'");
     let location = location.as_deref().unwrap();
-    assert!(location.contains("dot_product/src/lib.cairo:"), "{location}");
+    assert!(
+        location.contains("dot_product/src/lib.cairo:"),
+        "{location}"
+    );
 }
 
 #[test]
@@ -73,7 +89,11 @@ fn compile_errors_name_file_and_line() {
 fn path_dependencies_are_compiled() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("mathlib");
-    write_package(&lib, "mathlib", "pub fn triple(x: felt252) -> felt252 {\n    3 * x\n}\n");
+    write_package(
+        &lib,
+        "mathlib",
+        "pub fn triple(x: felt252) -> felt252 {\n    3 * x\n}\n",
+    );
     let app = dir.path().join("app");
     write_package(
         &app,
@@ -109,13 +129,15 @@ fn package_errors_are_clear() {
 
 #[test]
 fn felt_arguments_parse_strictly() {
-    assert_eq!(runner::parse_args("1, 0x10,-1").unwrap(), vec![
-        Felt252::ONE,
-        Felt252::from(16),
-        -Felt252::ONE
-    ]);
+    assert_eq!(
+        runner::parse_args("1, 0x10,-1").unwrap(),
+        vec![Felt252::ONE, Felt252::from(16), -Felt252::ONE]
+    );
     assert!(runner::parse_args("1,abc").is_err());
     assert!(runner::parse_args("0x").is_err());
     let p = "3618502788666131213697322783095070105623107215331596699973092056135872020481";
-    assert!(runner::parse_args(p).is_err(), "the prime itself is not a felt");
+    assert!(
+        runner::parse_args(p).is_err(),
+        "the prime itself is not a felt"
+    );
 }
