@@ -174,7 +174,7 @@ fn altered_program_in_public_memory_is_rejected() {
 fn weaker_parameters_are_rejected() {
     let f = fixture();
     let mut proof = decode(&f.binary);
-    proof.stark_proof.config.fri_config.n_queries = 3;
+    proof.stark_proof.0.config.fri_config.n_queries = 3;
     let err = prover::verify(proof).unwrap_err();
     assert!(matches!(err, VerifyError::Parameters(_)), "{err}");
 }
