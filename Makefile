@@ -17,7 +17,7 @@ test: build
 	$(CARGO) test --release --workspace
 
 bench: build
-	$(CARGO) run --release -p cairn-bench --
+	./target/release/cairn-bench
 
 lint: setup
 	$(CARGO) fmt --all --check
