@@ -1,6 +1,6 @@
 //! `cairn`: run, prove and verify Cairo executables (and, later, transpiled ONNX models).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -112,7 +112,7 @@ fn secs(d: Duration) -> String {
 }
 
 fn compile_and_run(
-    package: &PathBuf,
+    package: &Path,
     args: &str,
 ) -> Result<(
     runner::CompiledProgram,
