@@ -196,7 +196,7 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
             )));
         }
     }
-    let (prologue, end_pc) = stwo_prologue(&used_builtins, wrapper.header.len());
+    let (prologue, end_pc) = stwo_prologue(&used_builtins);
     let header_len: usize = prologue
         .iter()
         .chain(&wrapper.header)
@@ -259,7 +259,7 @@ fn push(src: ResOperand) -> Instruction {
 ///   push the used builtins; call ENTRY;        // ENTRY is the compiler's entry code
 ///   push all 11 final pointers (used: returned by ENTRY, unused: unchanged); ret;
 /// ```
-fn stwo_prologue(used: &[String], _entry_len: usize) -> (Vec<Instruction>, usize) {
+fn stwo_prologue(used: &[String]) -> (Vec<Instruction>, usize) {
     let n = STWO_BUILTINS.len() as i16;
     let index_of = |name: &str| STWO_BUILTINS.iter().position(|b| *b == name).unwrap() as i16;
     let arg = |j: i16| fp(-3 - (n - 1 - j));

@@ -134,12 +134,20 @@ fn read_output(runner: &CairoRunner) -> Result<Vec<Felt252>, RunnerError> {
         .segments
         .get_segment_used_size(segment)
         .ok_or_else(|| RunnerError::Vm("output segment size unknown".into()))?;
-    let base = Relocatable::from((segment as isize, 0));
+    read_felts(runner, Relocatable::from((segment as isize, 0)), size)
+        .map_err(|e| RunnerError::Vm(format!("reading output: {e}")))
+}
+
+/// `len` integer cells of VM memory from `start`.
+fn read_felts(
+    runner: &CairoRunner,
+    start: Relocatable,
+    len: usize,
+) -> Result<Vec<Felt252>, cairo_vm::vm::errors::memory_errors::MemoryError> {
     runner
         .vm
-        .get_integer_range(base, size)
+        .get_integer_range(start, len)
         .map(|v| v.into_iter().map(|c| *c).collect())
-        .map_err(|e| RunnerError::Vm(format!("reading output: {e}")))
 }
 
 /// Turns a failed run into an error: a panic (message + Cairo location) or a VM error.
@@ -155,11 +163,7 @@ fn explain_failure(
         return RunnerError::Vm(error.to_string());
     };
     let len = (end - start).unwrap_or(0);
-    let data: Vec<Felt252> = runner
-        .vm
-        .get_integer_range(start, len)
-        .map(|v| v.into_iter().map(|c| *c).collect())
-        .unwrap_or_default();
+    let data = read_felts(runner, start, len).unwrap_or_default();
     RunnerError::Panic {
         message: crate::panic::describe_panic(&data),
         data: data.iter().map(|f| format!("{f:#x}")).collect(),
