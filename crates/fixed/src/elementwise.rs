@@ -4,7 +4,11 @@ use crate::tensor::strides;
 use crate::{check, round_div, FixedError, Reason, Tensor, Wide, Q};
 
 /// The ONNX multidirectional broadcast of two shapes.
-pub fn broadcast_shape(op: &'static str, a: &[usize], b: &[usize]) -> Result<Vec<usize>, FixedError> {
+pub fn broadcast_shape(
+    op: &'static str,
+    a: &[usize],
+    b: &[usize],
+) -> Result<Vec<usize>, FixedError> {
     let rank = a.len().max(b.len());
     let dim = |s: &[usize], i: usize| {
         if i + s.len() < rank {
@@ -55,16 +59,24 @@ fn binary(
     let shape = broadcast_shape(op, &a.shape, &b.shape)?;
     let oa = broadcast_offsets(&a.shape, &shape);
     let ob = broadcast_offsets(&b.shape, &shape);
-    let data = oa.iter().zip(&ob).map(|(&i, &j)| f(a.data[i], b.data[j])).collect::<Result<_, _>>()?;
+    let data = oa
+        .iter()
+        .zip(&ob)
+        .map(|(&i, &j)| f(a.data[i], b.data[j]))
+        .collect::<Result<_, _>>()?;
     Ok(Tensor { shape, data })
 }
 
 pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
-    binary("add", a, b, |x, y| check("add", i128::from(x) + i128::from(y)))
+    binary("add", a, b, |x, y| {
+        check("add", i128::from(x) + i128::from(y))
+    })
 }
 
 pub fn sub(a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
-    binary("sub", a, b, |x, y| check("sub", i128::from(x) - i128::from(y)))
+    binary("sub", a, b, |x, y| {
+        check("sub", i128::from(x) - i128::from(y))
+    })
 }
 
 pub fn mul(q: Q, a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
@@ -100,31 +112,55 @@ pub fn min(a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
 
 fn unary(a: &Tensor, f: impl Fn(i64) -> Result<i64, FixedError>) -> Result<Tensor, FixedError> {
     let data = a.data.iter().map(|&x| f(x)).collect::<Result<_, _>>()?;
-    Ok(Tensor { shape: a.shape.clone(), data })
+    Ok(Tensor {
+        shape: a.shape.clone(),
+        data,
+    })
 }
 
 pub fn neg(a: &Tensor) -> Tensor {
-    Tensor { shape: a.shape.clone(), data: a.data.iter().map(|x| -x).collect() }
+    Tensor {
+        shape: a.shape.clone(),
+        data: a.data.iter().map(|x| -x).collect(),
+    }
 }
 
 pub fn abs(a: &Tensor) -> Tensor {
-    Tensor { shape: a.shape.clone(), data: a.data.iter().map(|x| x.abs()).collect() }
+    Tensor {
+        shape: a.shape.clone(),
+        data: a.data.iter().map(|x| x.abs()).collect(),
+    }
 }
 
 pub fn relu(a: &Tensor) -> Tensor {
-    Tensor { shape: a.shape.clone(), data: a.data.iter().map(|&x| x.max(0)).collect() }
+    Tensor {
+        shape: a.shape.clone(),
+        data: a.data.iter().map(|&x| x.max(0)).collect(),
+    }
 }
 
 /// `x` for `x >= 0`, else `round(alpha * x / 2^k)`.
 pub fn leaky_relu(q: Q, a: &Tensor, alpha: i64) -> Result<Tensor, FixedError> {
-    unary(a, |x| if x >= 0 { Ok(x) } else { mul_scalar(q, "leaky_relu", alpha, x) })
+    unary(a, |x| {
+        if x >= 0 {
+            Ok(x)
+        } else {
+            mul_scalar(q, "leaky_relu", alpha, x)
+        }
+    })
 }
 
 /// `min(max(x, lo), hi)`.
 pub fn clip(a: &Tensor, lo: i64, hi: i64) -> Tensor {
-    Tensor { shape: a.shape.clone(), data: a.data.iter().map(|&x| x.max(lo).min(hi)).collect() }
+    Tensor {
+        shape: a.shape.clone(),
+        data: a.data.iter().map(|&x| x.max(lo).min(hi)).collect(),
+    }
 }
 
-pub(crate) fn map(a: &Tensor, f: impl Fn(i64) -> Result<i64, FixedError>) -> Result<Tensor, FixedError> {
+pub(crate) fn map(
+    a: &Tensor,
+    f: impl Fn(i64) -> Result<i64, FixedError>,
+) -> Result<Tensor, FixedError> {
     unary(a, f)
 }

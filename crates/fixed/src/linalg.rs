@@ -31,7 +31,10 @@ pub fn matmul(q: Q, a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
             for j in 0..n {
                 let mut acc = Wide::default();
                 for t in 0..k {
-                    acc.mac(a.data[ba * m * k + i * k + t], b.data[bb * k * n + t * n + j]);
+                    acc.mac(
+                        a.data[ba * m * k + i * k + t],
+                        b.data[bb * k * n + t * n + j],
+                    );
                 }
                 data.push(q.rescale(op, acc)?);
             }
@@ -64,8 +67,16 @@ pub fn gemm(
     if a.rank() != 2 || b.rank() != 2 {
         return Err(FixedError::new(op, Reason::Shape));
     }
-    let (m, k) = if trans_a { (a.shape[1], a.shape[0]) } else { (a.shape[0], a.shape[1]) };
-    let (k2, n) = if trans_b { (b.shape[1], b.shape[0]) } else { (b.shape[0], b.shape[1]) };
+    let (m, k) = if trans_a {
+        (a.shape[1], a.shape[0])
+    } else {
+        (a.shape[0], a.shape[1])
+    };
+    let (k2, n) = if trans_b {
+        (b.shape[1], b.shape[0])
+    } else {
+        (b.shape[0], b.shape[1])
+    };
     if k != k2 {
         return Err(FixedError::new(op, Reason::Shape));
     }
@@ -85,8 +96,16 @@ pub fn gemm(
         for j in 0..n {
             let mut acc = Wide::default();
             for t in 0..k {
-                let x = if trans_a { a.data[t * m + i] } else { a.data[i * k + t] };
-                let y = if trans_b { b.data[j * k + t] } else { b.data[t * n + j] };
+                let x = if trans_a {
+                    a.data[t * m + i]
+                } else {
+                    a.data[i * k + t]
+                };
+                let y = if trans_b {
+                    b.data[j * k + t]
+                } else {
+                    b.data[t * n + j]
+                };
                 acc.mac(x, y);
             }
             if alpha != one {
@@ -124,7 +143,11 @@ pub(crate) struct Axis2 {
 }
 
 /// Normalizes `w` against spatial input dims (1 or 2) to two axes (height, width).
-pub(crate) fn window_axes(op: &'static str, spatial: &[usize], w: &Window) -> Result<[Axis2; 2], FixedError> {
+pub(crate) fn window_axes(
+    op: &'static str,
+    spatial: &[usize],
+    w: &Window,
+) -> Result<[Axis2; 2], FixedError> {
     let d = spatial.len();
     let bad = || FixedError::new(op, Reason::Shape);
     if !(1..=2).contains(&d)
@@ -135,7 +158,14 @@ pub(crate) fn window_axes(op: &'static str, spatial: &[usize], w: &Window) -> Re
     {
         return Err(bad());
     }
-    let mut axes = [Axis2 { input: 1, kernel: 1, stride: 1, pad: 0, dilation: 1, out: 1 }; 2];
+    let mut axes = [Axis2 {
+        input: 1,
+        kernel: 1,
+        stride: 1,
+        pad: 0,
+        dilation: 1,
+        out: 1,
+    }; 2];
     for i in 0..d {
         let (k, s, dl) = (w.kernel[i], w.strides[i], w.dilations[i]);
         if k == 0 || s == 0 || dl == 0 {
@@ -146,19 +176,34 @@ pub(crate) fn window_axes(op: &'static str, spatial: &[usize], w: &Window) -> Re
         if padded < span {
             return Err(bad());
         }
-        axes[2 - d + i] =
-            Axis2 { input: spatial[i], kernel: k, stride: s, pad: w.pads[i], dilation: dl, out: (padded - span) / s + 1 };
+        axes[2 - d + i] = Axis2 {
+            input: spatial[i],
+            kernel: k,
+            stride: s,
+            pad: w.pads[i],
+            dilation: dl,
+            out: (padded - span) / s + 1,
+        };
     }
     Ok(axes)
 }
 
 /// Input index for output position `o` and kernel tap `t`, or None inside the padding.
 pub(crate) fn tap(a: &Axis2, o: usize, t: usize) -> Option<usize> {
-    (o * a.stride + t * a.dilation).checked_sub(a.pad).filter(|&i| i < a.input)
+    (o * a.stride + t * a.dilation)
+        .checked_sub(a.pad)
+        .filter(|&i| i < a.input)
 }
 
 /// ONNX Conv (1-D or 2-D, explicit pads, groups); bias added before the single rescale.
-pub fn conv(q: Q, x: &Tensor, w: &Tensor, bias: Option<&Tensor>, win: &Window, group: usize) -> Result<Tensor, FixedError> {
+pub fn conv(
+    q: Q,
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    win: &Window,
+    group: usize,
+) -> Result<Tensor, FixedError> {
     let op = "conv";
     let bad = || FixedError::new(op, Reason::Shape);
     if x.rank() < 3 || x.rank() != w.rank() || group == 0 {
@@ -207,4 +252,26 @@ pub fn conv(q: Q, x: &Tensor, w: &Tensor, bias: Option<&Tensor>, win: &Window, g
     }
     shape.push(wd.out);
     Ok(Tensor { shape, data })
+}
+
+/// `A[m, k] * B[k, n]` with `B` given transposed (`[n, k]`): the fast path for stored weights.
+pub fn matmul_nt(q: Q, a: &Tensor, bt: &Tensor) -> Result<Tensor, FixedError> {
+    if a.rank() != 2 || bt.rank() != 2 || a.shape[1] != bt.shape[1] {
+        return Err(FixedError::new("matmul", Reason::Shape));
+    }
+    let (m, k, n) = (a.shape[0], a.shape[1], bt.shape[0]);
+    let mut data = Vec::with_capacity(m * n);
+    for i in 0..m {
+        for j in 0..n {
+            let mut acc = Wide::default();
+            for t in 0..k {
+                acc.mac(a.data[i * k + t], bt.data[j * k + t]);
+            }
+            data.push(q.rescale("matmul", acc)?);
+        }
+    }
+    Ok(Tensor {
+        shape: vec![m, n],
+        data,
+    })
 }

@@ -51,7 +51,11 @@ fn exp_poly(r: u128) -> u128 {
 pub fn exp_neg_p(a: u128) -> u128 {
     let k = a / LN2_P;
     let rem = a - k * LN2_P;
-    let (n, r) = if rem == 0 { (k, 0) } else { (k + 1, LN2_P - rem) };
+    let (n, r) = if rem == 0 {
+        (k, 0)
+    } else {
+        (k + 1, LN2_P - rem)
+    };
     if n >= 40 {
         return 0;
     }
@@ -211,7 +215,11 @@ tensor_fn! {
 }
 
 /// Groups of `a` along `axis`: (outer, len, inner) so element (o, j, i) is at (o*len + j)*inner + i.
-pub(crate) fn groups(op: &'static str, a: &Tensor, ax: i64) -> Result<(usize, usize, usize), FixedError> {
+pub(crate) fn groups(
+    op: &'static str,
+    a: &Tensor,
+    ax: i64,
+) -> Result<(usize, usize, usize), FixedError> {
     let ax = crate::tensor::axis(op, ax, a.rank())?;
     let outer = a.shape[..ax].iter().product();
     let inner = a.shape[ax + 1..].iter().product();
@@ -231,22 +239,31 @@ fn softmax_like(
         for i in 0..inner {
             let at = |j: usize| (o * len + j) * inner + i;
             let m = (0..len).map(|j| widen(q, a.data[at(j)])).max().unwrap_or(0);
-            let e: Vec<u128> = (0..len).map(|j| exp_neg_p((m - widen(q, a.data[at(j)])) as u128)).collect();
+            let e: Vec<u128> = (0..len)
+                .map(|j| exp_neg_p((m - widen(q, a.data[at(j)])) as u128))
+                .collect();
             let s: u128 = e.iter().sum();
             for j in 0..len {
                 data[at(j)] = f(widen(q, a.data[at(j)]) - m, e[j], s)?;
             }
         }
     }
-    Ok(Tensor { shape: a.shape.clone(), data })
+    Ok(Tensor {
+        shape: a.shape.clone(),
+        data,
+    })
 }
 
 /// e_j / sum(e), e_j = exp(x_j - max x), rounded half up.
 pub fn softmax(q: Q, a: &Tensor, axis: i64) -> Result<Tensor, FixedError> {
-    softmax_like(q, "softmax", a, axis, |_, e, s| Ok((((e << q.bits()) + s / 2) / s) as i64))
+    softmax_like(q, "softmax", a, axis, |_, e, s| {
+        Ok((((e << q.bits()) + s / 2) / s) as i64)
+    })
 }
 
 /// x_j - max x - ln(sum e).
 pub fn log_softmax(q: Q, a: &Tensor, axis: i64) -> Result<Tensor, FixedError> {
-    softmax_like(q, "log_softmax", a, axis, |d, _, s| narrow(q, "log_softmax", d - ln_p(s)))
+    softmax_like(q, "log_softmax", a, axis, |d, _, s| {
+        narrow(q, "log_softmax", d - ln_p(s))
+    })
 }

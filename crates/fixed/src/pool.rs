@@ -41,12 +41,21 @@ fn pool(
 
 /// ONNX MaxPool (ceil_mode 0). A window entirely inside the padding is rejected.
 pub fn max_pool(x: &Tensor, win: &Window) -> Result<Tensor, FixedError> {
-    pool("max_pool", x, win, |v, _| v.iter().copied().max().ok_or(FixedError::new("max_pool", Reason::Shape)))
+    pool("max_pool", x, win, |v, _| {
+        v.iter()
+            .copied()
+            .max()
+            .ok_or(FixedError::new("max_pool", Reason::Shape))
+    })
 }
 
 /// ONNX AveragePool (ceil_mode 0): the sum divided by the window size (`count_include_pad`) or by
 /// the number of real values, rounded half away from zero.
-pub fn average_pool(x: &Tensor, win: &Window, count_include_pad: bool) -> Result<Tensor, FixedError> {
+pub fn average_pool(
+    x: &Tensor,
+    win: &Window,
+    count_include_pad: bool,
+) -> Result<Tensor, FixedError> {
     pool("average_pool", x, win, |v, full| {
         let n = if count_include_pad { full } else { v.len() };
         if v.is_empty() {
@@ -69,7 +78,12 @@ pub fn global_average_pool(x: &Tensor) -> Result<Tensor, FixedError> {
     let data = x
         .data
         .chunks(plane)
-        .map(|c| check("global_average_pool", round_div(c.iter().map(|&v| i128::from(v)).sum(), plane as u128)))
+        .map(|c| {
+            check(
+                "global_average_pool",
+                round_div(c.iter().map(|&v| i128::from(v)).sum(), plane as u128),
+            )
+        })
         .collect::<Result<_, _>>()?;
     let mut shape = x.shape[..2].to_vec();
     shape.extend(std::iter::repeat_n(1, x.rank() - 2));

@@ -27,7 +27,11 @@ fn reduce_layout(
         }
         _ => reduced.iter_mut().for_each(|f| *f = true),
     }
-    let perm: Vec<i64> = (0..r).filter(|&i| !reduced[i]).chain((0..r).filter(|&i| reduced[i])).map(|i| i as i64).collect();
+    let perm: Vec<i64> = (0..r)
+        .filter(|&i| !reduced[i])
+        .chain((0..r).filter(|&i| reduced[i]))
+        .map(|i| i as i64)
+        .collect();
     let moved = transpose(x, Some(&perm))?;
     let group: usize = (0..r).filter(|&i| reduced[i]).map(|i| x.shape[i]).product();
     let shape = (0..r)
@@ -60,19 +64,30 @@ fn sum(v: &[i64]) -> i128 {
 }
 
 pub fn reduce_sum(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor, FixedError> {
-    reduce("reduce_sum", x, axes, keepdims, |v| check("reduce_sum", sum(v)))
+    reduce("reduce_sum", x, axes, keepdims, |v| {
+        check("reduce_sum", sum(v))
+    })
 }
 
 pub fn reduce_mean(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor, FixedError> {
-    reduce("reduce_mean", x, axes, keepdims, |v| check("reduce_mean", round_div(sum(v), v.len() as u128)))
+    reduce("reduce_mean", x, axes, keepdims, |v| {
+        check("reduce_mean", round_div(sum(v), v.len() as u128))
+    })
 }
 
 pub fn reduce_max(x: &Tensor, axes: Option<&[i64]>, keepdims: bool) -> Result<Tensor, FixedError> {
-    reduce("reduce_max", x, axes, keepdims, |v| Ok(*v.iter().max().expect("non-empty group")))
+    reduce("reduce_max", x, axes, keepdims, |v| {
+        Ok(*v.iter().max().expect("non-empty group"))
+    })
 }
 
 /// ONNX ArgMax: plain integer indices (not fixed point); ties go to the first (or last) index.
-pub fn argmax(x: &Tensor, ax: i64, keepdims: bool, select_last: bool) -> Result<Tensor, FixedError> {
+pub fn argmax(
+    x: &Tensor,
+    ax: i64,
+    keepdims: bool,
+    select_last: bool,
+) -> Result<Tensor, FixedError> {
     let (outer, len, inner) = groups("argmax", x, ax)?;
     if len == 0 {
         return Err(FixedError::new("argmax", Reason::Shape));
@@ -82,7 +97,10 @@ pub fn argmax(x: &Tensor, ax: i64, keepdims: bool, select_last: bool) -> Result<
         for i in 0..inner {
             let mut best = 0;
             for j in 1..len {
-                let (v, b) = (x.data[(o * len + j) * inner + i], x.data[(o * len + best) * inner + i]);
+                let (v, b) = (
+                    x.data[(o * len + j) * inner + i],
+                    x.data[(o * len + best) * inner + i],
+                );
                 if v > b || (select_last && v == b) {
                     best = j;
                 }
@@ -132,9 +150,12 @@ pub fn batch_norm(
     }
     let mut shape = vec![c];
     shape.extend(std::iter::repeat_n(1, x.rank() - 2));
-    let per_channel = |v: Vec<i64>| Tensor { shape: shape.clone(), data: v };
-    let centered = sub(x, &per_channel(mean.data.clone()))
-        .map_err(|e| FixedError::new(op, e.reason))?;
+    let per_channel = |v: Vec<i64>| Tensor {
+        shape: shape.clone(),
+        data: v,
+    };
+    let centered =
+        sub(x, &per_channel(mean.data.clone())).map_err(|e| FixedError::new(op, e.reason))?;
     let sv = per_channel(s);
     let mut scaled = centered.clone();
     let (_, _, inner) = groups(op, x, 1)?;

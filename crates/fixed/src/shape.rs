@@ -10,7 +10,13 @@ fn err(op: &'static str, reason: Reason) -> FixedError {
 /// Copies `x` through per-output-dim offset lists (`None` = padding, filled with `fill`).
 pub(crate) fn gather_offsets(x: &Tensor, lists: &[Vec<Option<usize>>], fill: i64) -> Vec<i64> {
     let mut out = Vec::with_capacity(lists.iter().map(Vec::len).product());
-    fn walk(x: &Tensor, lists: &[Vec<Option<usize>>], base: Option<usize>, fill: i64, out: &mut Vec<i64>) {
+    fn walk(
+        x: &Tensor,
+        lists: &[Vec<Option<usize>>],
+        base: Option<usize>,
+        fill: i64,
+        out: &mut Vec<i64>,
+    ) {
         match lists.split_first() {
             None => out.push(base.map_or(fill, |b| x.data[b])),
             Some((first, rest)) => {
@@ -28,7 +34,10 @@ pub(crate) fn gather_offsets(x: &Tensor, lists: &[Vec<Option<usize>>], fill: i64
 pub fn transpose(x: &Tensor, perm: Option<&[i64]>) -> Result<Tensor, FixedError> {
     let r = x.rank();
     let perm: Vec<usize> = match perm {
-        Some(p) => p.iter().map(|&a| axis("transpose", a, r)).collect::<Result<_, _>>()?,
+        Some(p) => p
+            .iter()
+            .map(|&a| axis("transpose", a, r))
+            .collect::<Result<_, _>>()?,
         None => (0..r).rev().collect(),
     };
     let mut seen = vec![false; r];
@@ -36,8 +45,14 @@ pub fn transpose(x: &Tensor, perm: Option<&[i64]>) -> Result<Tensor, FixedError>
         return Err(err("transpose", Reason::Axis));
     }
     let st = x.strides();
-    let lists: Vec<_> = perm.iter().map(|&p| (0..x.shape[p]).map(|i| Some(i * st[p])).collect()).collect();
-    Ok(Tensor { shape: perm.iter().map(|&p| x.shape[p]).collect(), data: gather_offsets(x, &lists, 0) })
+    let lists: Vec<_> = perm
+        .iter()
+        .map(|&p| (0..x.shape[p]).map(|i| Some(i * st[p])).collect())
+        .collect();
+    Ok(Tensor {
+        shape: perm.iter().map(|&p| x.shape[p]).collect(),
+        data: gather_offsets(x, &lists, 0),
+    })
 }
 
 /// ONNX Reshape (allowzero = 0): 0 copies the input dim, one -1 is inferred.
@@ -66,7 +81,10 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Result<Tensor, FixedError> {
     if out.iter().product::<usize>() != x.len() {
         return Err(err(op, Reason::Shape));
     }
-    Ok(Tensor { shape: out, data: x.data.clone() })
+    Ok(Tensor {
+        shape: out,
+        data: x.data.clone(),
+    })
 }
 
 /// ONNX Flatten: `[prod(dims[..axis]), prod(dims[axis..])]`.
@@ -78,7 +96,10 @@ pub fn flatten(x: &Tensor, ax: i64) -> Result<Tensor, FixedError> {
     let a = if ax < 0 { ax + r } else { ax } as usize;
     let outer = x.shape[..a].iter().product();
     let inner = x.shape[a..].iter().product();
-    Ok(Tensor { shape: vec![outer, inner], data: x.data.clone() })
+    Ok(Tensor {
+        shape: vec![outer, inner],
+        data: x.data.clone(),
+    })
 }
 
 /// ONNX Squeeze: drops the listed size-1 dims, or every size-1 dim.
@@ -98,7 +119,10 @@ pub fn squeeze(x: &Tensor, axes: Option<&[i64]>) -> Result<Tensor, FixedError> {
         None => (0..r).for_each(|i| drop[i] = x.shape[i] == 1),
     }
     let shape = (0..r).filter(|&i| !drop[i]).map(|i| x.shape[i]).collect();
-    Ok(Tensor { shape, data: x.data.clone() })
+    Ok(Tensor {
+        shape,
+        data: x.data.clone(),
+    })
 }
 
 /// ONNX Unsqueeze: inserts size-1 dims at the listed positions of the output.
@@ -113,8 +137,20 @@ pub fn unsqueeze(x: &Tensor, axes: &[i64]) -> Result<Tensor, FixedError> {
         ones[a] = true;
     }
     let mut dims = x.shape.iter();
-    let shape = ones.iter().map(|&one| if one { 1 } else { *dims.next().expect("rank adds up") }).collect();
-    Ok(Tensor { shape, data: x.data.clone() })
+    let shape = ones
+        .iter()
+        .map(|&one| {
+            if one {
+                1
+            } else {
+                *dims.next().expect("rank adds up")
+            }
+        })
+        .collect();
+    Ok(Tensor {
+        shape,
+        data: x.data.clone(),
+    })
 }
 
 /// ONNX Concat along `axis`; all other dims must match.
@@ -123,7 +159,8 @@ pub fn concat(xs: &[&Tensor], ax: i64) -> Result<Tensor, FixedError> {
     let first = xs.first().ok_or(err(op, Reason::Shape))?;
     let a = axis(op, ax, first.rank())?;
     for x in xs {
-        if x.rank() != first.rank() || (0..x.rank()).any(|i| i != a && x.shape[i] != first.shape[i]) {
+        if x.rank() != first.rank() || (0..x.rank()).any(|i| i != a && x.shape[i] != first.shape[i])
+        {
             return Err(err(op, Reason::Shape));
         }
     }
@@ -141,7 +178,13 @@ pub fn concat(xs: &[&Tensor], ax: i64) -> Result<Tensor, FixedError> {
 }
 
 /// ONNX Slice with starts/ends/axes/steps (negative values count from the end; clamped).
-pub fn slice(x: &Tensor, starts: &[i64], ends: &[i64], axes: Option<&[i64]>, steps: Option<&[i64]>) -> Result<Tensor, FixedError> {
+pub fn slice(
+    x: &Tensor,
+    starts: &[i64],
+    ends: &[i64],
+    axes: Option<&[i64]>,
+    steps: Option<&[i64]>,
+) -> Result<Tensor, FixedError> {
     let op = "slice";
     let n = starts.len();
     let default_axes: Vec<i64> = (0..n as i64).collect();
@@ -152,8 +195,9 @@ pub fn slice(x: &Tensor, starts: &[i64], ends: &[i64], axes: Option<&[i64]>, ste
         return Err(err(op, Reason::Shape));
     }
     let st = x.strides();
-    let mut lists: Vec<Vec<Option<usize>>> =
-        (0..x.rank()).map(|d| (0..x.shape[d]).map(|i| Some(i * st[d])).collect()).collect();
+    let mut lists: Vec<Vec<Option<usize>>> = (0..x.rank())
+        .map(|d| (0..x.shape[d]).map(|i| Some(i * st[d])).collect())
+        .collect();
     let mut touched = vec![false; x.rank()];
     for i in 0..n {
         let a = axis(op, axes[i], x.rank())?;
@@ -166,7 +210,10 @@ pub fn slice(x: &Tensor, starts: &[i64], ends: &[i64], axes: Option<&[i64]>, ste
         let (s, e) = if step > 0 {
             (norm(starts[i]).clamp(0, dim), norm(ends[i]).clamp(0, dim))
         } else {
-            (norm(starts[i]).clamp(0, dim - 1), norm(ends[i]).clamp(-1, dim - 1))
+            (
+                norm(starts[i]).clamp(0, dim - 1),
+                norm(ends[i]).clamp(-1, dim - 1),
+            )
         };
         let mut idx = Vec::new();
         let mut j = s;
@@ -177,11 +224,19 @@ pub fn slice(x: &Tensor, starts: &[i64], ends: &[i64], axes: Option<&[i64]>, ste
         lists[a] = idx;
     }
     let shape = lists.iter().map(Vec::len).collect();
-    Ok(Tensor { shape, data: gather_offsets(x, &lists, 0) })
+    Ok(Tensor {
+        shape,
+        data: gather_offsets(x, &lists, 0),
+    })
 }
 
 /// ONNX Gather along `axis`; `indices` are plain integers (negative count from the end).
-pub fn gather(x: &Tensor, indices: &[i64], indices_shape: &[usize], ax: i64) -> Result<Tensor, FixedError> {
+pub fn gather(
+    x: &Tensor,
+    indices: &[i64],
+    indices_shape: &[usize],
+    ax: i64,
+) -> Result<Tensor, FixedError> {
     let op = "gather";
     let a = axis(op, ax, x.rank())?;
     if indices_shape.iter().product::<usize>() != indices.len() {
@@ -189,8 +244,9 @@ pub fn gather(x: &Tensor, indices: &[i64], indices_shape: &[usize], ax: i64) -> 
     }
     let dim = x.shape[a] as i64;
     let st = x.strides();
-    let mut lists: Vec<Vec<Option<usize>>> =
-        (0..x.rank()).map(|d| (0..x.shape[d]).map(|i| Some(i * st[d])).collect()).collect();
+    let mut lists: Vec<Vec<Option<usize>>> = (0..x.rank())
+        .map(|d| (0..x.shape[d]).map(|i| Some(i * st[d])).collect())
+        .collect();
     let picked = indices
         .iter()
         .map(|&i| {
@@ -202,11 +258,17 @@ pub fn gather(x: &Tensor, indices: &[i64], indices_shape: &[usize], ax: i64) -> 
         })
         .collect::<Result<Vec<_>, _>>()?;
     lists[a] = picked;
-    let flat = Tensor { shape: lists.iter().map(Vec::len).collect(), data: gather_offsets(x, &lists, 0) };
+    let flat = Tensor {
+        shape: lists.iter().map(Vec::len).collect(),
+        data: gather_offsets(x, &lists, 0),
+    };
     let mut shape = x.shape[..a].to_vec();
     shape.extend_from_slice(indices_shape);
     shape.extend_from_slice(&x.shape[a + 1..]);
-    Ok(Tensor { shape, data: flat.data })
+    Ok(Tensor {
+        shape,
+        data: flat.data,
+    })
 }
 
 /// ONNX Pad, constant mode, non-negative pads `[begin..., end...]`.
@@ -224,5 +286,8 @@ pub fn pad(x: &Tensor, pads: &[usize], value: i64) -> Result<Tensor, FixedError>
             l
         })
         .collect();
-    Ok(Tensor { shape: lists.iter().map(Vec::len).collect(), data: gather_offsets(x, &lists, value) })
+    Ok(Tensor {
+        shape: lists.iter().map(Vec::len).collect(),
+        data: gather_offsets(x, &lists, value),
+    })
 }

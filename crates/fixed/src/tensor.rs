@@ -16,7 +16,10 @@ impl Tensor {
     }
 
     pub fn scalar(v: i64) -> Tensor {
-        Tensor { shape: vec![], data: vec![v] }
+        Tensor {
+            shape: vec![],
+            data: vec![v],
+        }
     }
 
     pub fn rank(&self) -> usize {

@@ -5,7 +5,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cairo_lang_casm::hints::{ExternalHint, Hint};
+use cairo_lang_casm::hints::{CoreHint, CoreHintBase, ExternalHint, Hint};
 use cairo_lang_casm::operand::{
     BinOpOperand, CellRef, DerefOrImmediate, Operation, Register, ResOperand,
 };
@@ -143,6 +143,23 @@ impl HintProcessorLogic for ExecutableHintProcessor {
                     vm.add_relocation_rule(src, dst.into())?;
                 }
                 Hint::External(ExternalHint::AddTrace { .. }) => {}
+                // cairo-vm 3.2 reads both sides as integers; here they are pointers (e.g. from
+                // `Span::multi_pop_front`), so compare them as addresses.
+                Hint::Core(CoreHintBase::Core(CoreHint::TestLessThanOrEqualAddress {
+                    lhs,
+                    rhs,
+                    dst,
+                })) => {
+                    let (l, r) = (read_ptr(vm, lhs)?, read_ptr(vm, rhs)?);
+                    if l.segment_index != r.segment_index {
+                        return Err(HintError::CustomHint(
+                            format!("comparing addresses in different segments: {l} and {r}")
+                                .into(),
+                        ));
+                    }
+                    let dst = cell_addr(vm, dst)?;
+                    vm.insert_value(dst, Felt252::from(u8::from(l.offset <= r.offset)))?;
+                }
                 other => self.inner.execute(vm, exec_scopes, other)?,
             }
         }
