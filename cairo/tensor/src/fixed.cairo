@@ -32,6 +32,10 @@ pub struct Q {
     /// 2^bits.
     pub one: NonZero<u128>,
     pub one_felt: felt252,
+    /// 2^(bits - 1).
+    pub half: u128,
+    /// 2^(127 - bits): the offset of `rescale`'s quotient.
+    pub offset_q: felt252,
     /// 2^(32 - bits): the step from the tensor's scale to the internal precision of `math`.
     pub down: NonZero<u128>,
     pub down_felt: felt252,
@@ -48,6 +52,8 @@ pub fn q(bits: u32) -> Q {
         bits,
         one: one.try_into().unwrap(),
         one_felt: one.into(),
+        half: one / 2,
+        offset_q: pow2(127 - bits).into(),
         down: down.try_into().unwrap(),
         down_felt: down.into(),
     }
@@ -111,9 +117,25 @@ pub fn round_div_u(m: u128, d: NonZero<u128>) -> u128 {
     }
 }
 
-/// `round(acc / 2^k)`, half away from zero, checked against the bound.
+const OFFSET: felt252 = 0x80000000000000000000000000000000;
+const OFFSET_U: u128 = 0x80000000000000000000000000000000;
+
+/// `round(acc / 2^k)`, half away from zero, checked against the bound. The sum is shifted by
+/// 2^127 (a multiple of 2^k) so one unsigned conversion and one division do the work.
 pub fn rescale(acc: felt252, q: Q, op: felt252) -> felt252 {
-    check(round_div(acc, q.one, op), op)
+    let u: u128 = match (acc + OFFSET).try_into() {
+        Some(u) => u,
+        None => fail(op, OVERFLOW),
+    };
+    let (floor, r) = DivRem::div_rem(u, q.one);
+    // floor - 2^(127-k) is floor(acc / 2^k); a tie rounds up only for acc >= 0.
+    let up = r > q.half || (r == q.half && u >= OFFSET_U);
+    let f: felt252 = floor.into();
+    check(if up {
+        f + 1 - q.offset_q
+    } else {
+        f - q.offset_q
+    }, op)
 }
 
 /// `round(x * y / 2^k)`, checked.
