@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# The end-to-end demo: compile the sample fixed-point dot product, run it, prove the run,
-# verify the proof (and show that a tampered proof is rejected).
+# The end-to-end demo: an ONNX model (a small CNN built with the onnx package) is transpiled to
+# Cairo, run in the Cairo VM and compared with a float run, proven with Stwo, and the proof is
+# verified (a tampered copy must be rejected). The on-chain step is issue #5.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CAIRN="$ROOT/target/release/cairn"
 OUT="$ROOT/build/demo"
+rm -rf "$OUT"
 mkdir -p "$OUT"
-# a = [1.5, -2.0, 0.25], b = [4.0, 0.5, -8.0] at scale 2^16  ->  6 - 1 - 2 = 3.0 (196608)
-ARGS="3,98304,-131072,16384,3,262144,32768,-524288"
 
-echo "== run"
-"$CAIRN" run "$ROOT/examples/dot_product" --args "$ARGS"
+echo "== build the model (onnx helper API) and a random input"
+python3 "$ROOT/scripts/models/make_models.py" "$OUT" tiny_cnn
+MODEL="$OUT/tiny_cnn"
+echo "== transpile"
+"$CAIRN" transpile "$MODEL/model.onnx" -o "$OUT/tiny_cnn_cairo" --calibrate "$MODEL/input.json"
+echo "== run (and compare with a float run)"
+"$CAIRN" run "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --output "$OUT/out.json" --compare
 echo "== prove"
-"$CAIRN" prove "$ROOT/examples/dot_product" --args "$ARGS" --proof "$OUT/dot_product.proof"
+"$CAIRN" prove "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --proof "$OUT/tiny_cnn.proof"
 echo "== verify"
-"$CAIRN" verify "$OUT/dot_product.proof" --program "$ROOT/examples/dot_product"
+"$CAIRN" verify "$OUT/tiny_cnn.proof" --program "$OUT/tiny_cnn_cairo"
 echo "== verify a tampered copy (must be rejected)"
-python3 - "$OUT/dot_product.proof" "$OUT/tampered.proof" <<'PY'
+python3 - "$OUT/tiny_cnn.proof" "$OUT/tampered.proof" <<'PY'
 import sys
 data = bytearray(open(sys.argv[1], "rb").read())
 data[len(data) // 2] ^= 0x01

@@ -189,3 +189,10 @@ pub fn abs(x: felt252) -> felt252 {
         x
     }
 }
+
+/// Checks every value of `data` against the bound (inputs entering a model).
+pub fn check_all(mut data: Span<felt252>, op: felt252) {
+    while let Some(v) = data.pop_front() {
+        check(*v, op);
+    }
+}

@@ -1,4 +1,6 @@
-//! `cairn`: run, prove and verify Cairo executables (and, later, transpiled ONNX models).
+//! `cairn`: transpile ONNX models to Cairo, run them, prove the runs with Stwo, verify proofs.
+
+mod model;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,9 +19,12 @@ use runner::Felt252;
     long_about = "Cairn compiles a Scarb-layout Cairo package (Scarb.toml + src/lib.cairo with one \
                   #[executable] function), runs it in the Cairo VM in proof mode, proves the run with \
                   Stwo (stwo-cairo, 96-bit parameters) and verifies proofs.\n\n\
-                  Typical flow:\n  cairn run examples/dot_product --args 3,1,2,3,3,4,5,6\n  \
-                  cairn prove examples/dot_product --args 3,1,2,3,3,4,5,6 --proof dot.proof\n  \
-                  cairn verify dot.proof --program examples/dot_product\n\n\
+                  An ONNX model:\n  cairn transpile model.onnx -o model_cairo\n  \
+                  cairn run model_cairo --input input.json --compare\n  \
+                  cairn prove model_cairo --input input.json --proof model.proof\n  \
+                  cairn verify model.proof --program model_cairo\n\n\
+                  A hand-written Cairo package:\n  cairn run examples/dot_product --args 3,1,2,3,3,4,5,6\n  \
+                  cairn prove examples/dot_product --args 3,1,2,3,3,4,5,6 --proof dot.proof\n\n\
                   Set RUST_LOG=info for detailed logs."
 )]
 struct Cli {
@@ -29,12 +34,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Compile and run a package; print its output felts and the Cairo step count.
+    /// Turn an ONNX model into a Cairo package (see `cairn transpile --help`).
+    #[command(long_about = transpile::cli::LONG_ABOUT)]
+    Transpile(transpile::cli::TranspileArgs),
+    /// Compile and run a package; print its output and the Cairo step count.
     Run {
         /// Folder with Scarb.toml and src/lib.cairo (one #[executable] function).
         package: PathBuf,
         #[command(flatten)]
         args: ArgsOpt,
+        /// Write the outputs (floats, raw fixed-point values, shapes, steps) as JSON (with --input).
+        #[arg(long, requires = "input")]
+        output: Option<PathBuf>,
+        /// Also run the source model in floats (tract) and print the max abs error (with --input).
+        #[arg(long, requires = "input")]
+        compare: bool,
     },
     /// Run a package and prove the run; write the proof file.
     Prove {
@@ -70,8 +84,33 @@ enum Command {
 struct ArgsOpt {
     /// Arguments of the executable as comma-separated felts, serialized like `scarb execute
     /// --arguments` (an array is its length followed by its items; negatives mean p - x).
-    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    #[arg(long, default_value = "", allow_hyphen_values = true, conflicts_with = "input")]
     args: String,
+    /// For a transpiled model: the input in EZKL's format ({"input_data": [[floats...]]}),
+    /// quantized with the scale in cairn.json.
+    #[arg(long)]
+    input: Option<PathBuf>,
+}
+
+/// The executable's arguments, from --args or from a model input file.
+fn arguments(package: &Path, a: &ArgsOpt) -> Result<(Vec<Felt252>, Option<model::ModelInput>)> {
+    match &a.input {
+        Some(input) => {
+            let m = model::prepare(package, input)?;
+            Ok((m.args.clone(), Some(m)))
+        }
+        None => Ok((runner::parse_args(&a.args)?, None)),
+    }
+}
+
+/// Prints a model's outputs in real units.
+fn print_model_outputs(m: &model::ModelInput, felts: &[Felt252]) -> Result<Vec<fixed::Tensor>> {
+    let outputs = model::decode_outputs(&m.meta, felts)?;
+    for ((o, info), values) in outputs.iter().zip(&m.meta.outputs).zip(model::dequantize(&m.meta, m.q, &outputs)) {
+        let shown: Vec<String> = values.iter().map(|v| format!("{v:.6}")).collect();
+        println!("output {} {:?}: [{}]", info.name, o.shape, shown.join(", "));
+    }
+    Ok(outputs)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,27 +152,45 @@ fn secs(d: Duration) -> String {
 
 fn compile_and_run(
     package: &Path,
-    args: &str,
+    args: &[Felt252],
 ) -> Result<(
     runner::CompiledProgram,
     runner::Execution,
     Duration,
     Duration,
 )> {
-    let args = runner::parse_args(args)?;
     let t = Instant::now();
     let program = runner::compile_package(package)?;
     let compile_time = t.elapsed();
     let t = Instant::now();
-    let execution = runner::execute(&program, &args)?;
+    let execution = runner::execute(&program, args)?;
     Ok((program, execution, compile_time, t.elapsed()))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { package, args } => {
-            let (_, execution, compile_time, run_time) = compile_and_run(&package, &args.args)?;
+        Command::Transpile(a) => {
+            transpile::cli::run(a)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { package, args, output, compare } => {
+            let (felts, m) = arguments(&package, &args)?;
+            let (_, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
             println!("output: [{}]", felts_to_string(&execution.output));
+            if let Some(m) = &m {
+                let outputs = print_model_outputs(m, &execution.output)?;
+                if let Some(path) = &output {
+                    model::write_output_json(path, &m.meta, m.q, &outputs, execution.steps)?;
+                    println!("wrote {}", path.display());
+                }
+                if compare {
+                    let err = model::compare(&package, m, &outputs)?;
+                    println!("max abs error vs float (tract): {err:.3e}");
+                }
+                if m.meta.macs > 0 {
+                    println!("MACs: {} ({:.2} steps per MAC overall)", m.meta.macs, execution.steps as f64 / m.meta.macs as f64);
+                }
+            }
             println!("steps: {}", execution.steps);
             let builtins: Vec<String> = execution
                 .builtins
@@ -154,9 +211,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             proof,
             format,
         } => {
-            let (program, execution, compile_time, run_time) =
-                compile_and_run(&package, &args.args)?;
+            let (felts, m) = arguments(&package, &args)?;
+            let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
             println!("output: [{}]", felts_to_string(&execution.output));
+            if let Some(m) = &m {
+                print_model_outputs(m, &execution.output)?;
+            }
             println!("steps: {}", execution.steps);
             let bar = ProgressBar::new_spinner();
             bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap());

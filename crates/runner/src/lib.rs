@@ -62,3 +62,13 @@ pub fn parse_felt(s: &str) -> Result<Felt252, RunnerError> {
     let felt = Felt252::from(&num_bigint::BigInt::from(value));
     Ok(if neg { -felt } else { felt })
 }
+
+/// A felt as a signed 64-bit integer (`p - x` is `-x`), if it is one.
+pub fn felt_to_i64(f: &Felt252) -> Option<i64> {
+    let pos = f.to_biguint();
+    if pos.bits() <= 63 {
+        return i64::try_from(pos).ok();
+    }
+    let neg = (-*f).to_biguint();
+    (neg.bits() <= 63).then(|| -i64::try_from(neg).expect("63 bits fit"))
+}

@@ -21,14 +21,7 @@ fn felt(v: i64) -> Felt252 {
 }
 
 fn to_i64(f: &Felt252) -> i64 {
-    let pos = f.to_biguint();
-    let neg = (-*f).to_biguint();
-    if pos.bits() <= 63 {
-        i64::try_from(pos).unwrap()
-    } else {
-        assert!(neg.bits() <= 63, "output felt {f:#x} is not a stored value");
-        -i64::try_from(neg).unwrap()
-    }
+    runner::felt_to_i64(f).unwrap_or_else(|| panic!("output felt {f:#x} is not a stored value"))
 }
 
 fn encode_tensor(out: &mut Vec<Felt252>, t: &Tensor) {
