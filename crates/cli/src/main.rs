@@ -84,7 +84,12 @@ enum Command {
 struct ArgsOpt {
     /// Arguments of the executable as comma-separated felts, serialized like `scarb execute
     /// --arguments` (an array is its length followed by its items; negatives mean p - x).
-    #[arg(long, default_value = "", allow_hyphen_values = true, conflicts_with = "input")]
+    #[arg(
+        long,
+        default_value = "",
+        allow_hyphen_values = true,
+        conflicts_with = "input"
+    )]
     args: String,
     /// For a transpiled model: the input in EZKL's format ({"input_data": [[floats...]]}),
     /// quantized with the scale in cairn.json.
@@ -106,7 +111,11 @@ fn arguments(package: &Path, a: &ArgsOpt) -> Result<(Vec<Felt252>, Option<model:
 /// Prints a model's outputs in real units.
 fn print_model_outputs(m: &model::ModelInput, felts: &[Felt252]) -> Result<Vec<fixed::Tensor>> {
     let outputs = model::decode_outputs(&m.meta, felts)?;
-    for ((o, info), values) in outputs.iter().zip(&m.meta.outputs).zip(model::dequantize(&m.meta, m.q, &outputs)) {
+    for ((o, info), values) in outputs
+        .iter()
+        .zip(&m.meta.outputs)
+        .zip(model::dequantize(&m.meta, m.q, &outputs))
+    {
         let shown: Vec<String> = values.iter().map(|v| format!("{v:.6}")).collect();
         println!("output {} {:?}: [{}]", info.name, o.shape, shown.join(", "));
     }
@@ -173,7 +182,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             transpile::cli::run(a)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { package, args, output, compare } => {
+        Command::Run {
+            package,
+            args,
+            output,
+            compare,
+        } => {
             let (felts, m) = arguments(&package, &args)?;
             let (_, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
             println!("output: [{}]", felts_to_string(&execution.output));
@@ -188,7 +202,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     println!("max abs error vs float (tract): {err:.3e}");
                 }
                 if m.meta.macs > 0 {
-                    println!("MACs: {} ({:.2} steps per MAC overall)", m.meta.macs, execution.steps as f64 / m.meta.macs as f64);
+                    println!(
+                        "MACs: {} ({:.2} steps per MAC overall)",
+                        m.meta.macs,
+                        execution.steps as f64 / m.meta.macs as f64
+                    );
                 }
             }
             println!("steps: {}", execution.steps);

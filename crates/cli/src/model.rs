@@ -21,10 +21,18 @@ pub fn prepare(package: &Path, input: &Path) -> Result<ModelInput> {
     let q = Q::new(meta.scale_bits).map_err(|e| anyhow::anyhow!("cairn.json: {e}"))?;
     let floats = transpile::read_input_json(input)?;
     let raw = transpile::quantize_inputs(q, &meta.inputs, &floats)?;
-    let values: Vec<Felt252> = raw.iter().flat_map(|t| t.data.iter().map(|&v| Felt252::from(v))).collect();
+    let values: Vec<Felt252> = raw
+        .iter()
+        .flat_map(|t| t.data.iter().map(|&v| Felt252::from(v)))
+        .collect();
     let mut args = vec![Felt252::from(values.len())];
     args.extend(values);
-    Ok(ModelInput { meta, q, floats, args })
+    Ok(ModelInput {
+        meta,
+        q,
+        floats,
+        args,
+    })
 }
 
 fn to_i64(f: &Felt252) -> Result<i64> {
@@ -38,16 +46,25 @@ pub fn decode_outputs(meta: &Metadata, felts: &[Felt252]) -> Result<Vec<Tensor>>
     let mut next = || it.next().context("output ends early");
     let n = next()? as usize;
     if n != meta.outputs.len() {
-        bail!("the program returned {n} tensors, cairn.json lists {}", meta.outputs.len());
+        bail!(
+            "the program returned {n} tensors, cairn.json lists {}",
+            meta.outputs.len()
+        );
     }
     let mut out = Vec::new();
     for o in &meta.outputs {
         let rank = next()? as usize;
-        let shape = (0..rank).map(|_| next().map(|d| d as usize)).collect::<Result<Vec<_>>>()?;
+        let shape = (0..rank)
+            .map(|_| next().map(|d| d as usize))
+            .collect::<Result<Vec<_>>>()?;
         let len = next()? as usize;
         let data = (0..len).map(|_| next()).collect::<Result<Vec<_>>>()?;
         if shape != o.shape {
-            bail!("output {} has shape {shape:?}, cairn.json says {:?}", o.name, o.shape);
+            bail!(
+                "output {} has shape {shape:?}, cairn.json says {:?}",
+                o.name,
+                o.shape
+            );
         }
         out.push(Tensor { shape, data });
     }
@@ -59,12 +76,23 @@ pub fn dequantize(meta: &Metadata, q: Q, outputs: &[Tensor]) -> Vec<Vec<f64>> {
     outputs
         .iter()
         .zip(&meta.outputs)
-        .map(|(t, o)| t.data.iter().map(|&v| if o.index { v as f64 } else { q.to_f64(v) }).collect())
+        .map(|(t, o)| {
+            t.data
+                .iter()
+                .map(|&v| if o.index { v as f64 } else { q.to_f64(v) })
+                .collect()
+        })
         .collect()
 }
 
 /// Writes out.json: dequantized `output_data`, raw fixed values, shapes and steps.
-pub fn write_output_json(path: &Path, meta: &Metadata, q: Q, outputs: &[Tensor], steps: usize) -> Result<()> {
+pub fn write_output_json(
+    path: &Path,
+    meta: &Metadata,
+    q: Q,
+    outputs: &[Tensor],
+    steps: usize,
+) -> Result<()> {
     let json = serde_json::json!({
         "output_data": dequantize(meta, q, outputs),
         "raw": outputs.iter().map(|t| t.data.clone()).collect::<Vec<_>>(),
@@ -72,7 +100,8 @@ pub fn write_output_json(path: &Path, meta: &Metadata, q: Q, outputs: &[Tensor],
         "scale_bits": meta.scale_bits,
         "steps": steps,
     });
-    std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n").with_context(|| format!("writing {}", path.display()))
+    std::fs::write(path, serde_json::to_string_pretty(&json)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Max abs error of the fixed-point outputs against a float run of the source model.
@@ -82,7 +111,11 @@ pub fn compare(package: &Path, m: &ModelInput, outputs: &[Tensor]) -> Result<f64
     let mut worst = 0f64;
     for (a, b) in fixed.iter().zip(&float) {
         if a.len() != b.len() {
-            bail!("float run returned {} values where the fixed run has {}", b.len(), a.len());
+            bail!(
+                "float run returned {} values where the fixed run has {}",
+                b.len(),
+                a.len()
+            );
         }
         for (x, y) in a.iter().zip(b) {
             worst = worst.max((x - y).abs());

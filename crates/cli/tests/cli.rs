@@ -122,3 +122,100 @@ fn bad_inputs_fail_with_a_reason() {
         "no half-written proof"
     );
 }
+
+/// The README's path on a real model: transpile → run --compare → prove → verify, and the proof
+/// must not pass for another model's package or with a flipped byte.
+#[test]
+fn onnx_model_transpile_run_prove_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg(t)
+        .args(["tiny_cnn", "linear"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let model = t.join("tiny_cnn/model.onnx");
+    let input = t.join("tiny_cnn/input.json");
+    let pkg = t.join("tiny_cnn_cairo");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+
+    let o = cairn(&["transpile", &s(&model), "-o", &s(&pkg)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(pkg.join("cairn.json").is_file() && pkg.join("src/lib.cairo").is_file());
+
+    let out_json = t.join("out.json");
+    let o = cairn(&[
+        "run",
+        &s(&pkg),
+        "--input",
+        &s(&input),
+        "--output",
+        &s(&out_json),
+        "--compare",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("max abs error vs float (tract)"),
+        "{}",
+        stdout(&o)
+    );
+    let out: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_json).unwrap()).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.join("tiny_cnn/expected.json")).unwrap())
+            .unwrap();
+    for (g, e) in out["output_data"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(expected["output_data"][0].as_array().unwrap())
+    {
+        assert!((g.as_f64().unwrap() - e.as_f64().unwrap()).abs() < 1e-3);
+    }
+    assert!(out["steps"].as_u64().unwrap() > 0);
+
+    let proof = t.join("m.proof");
+    let o = cairn(&[
+        "prove",
+        &s(&pkg),
+        "--input",
+        &s(&input),
+        "--proof",
+        &s(&proof),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cairn(&["verify", &s(&proof), "--program", &s(&pkg)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Another model's package is another program.
+    let other = t.join("linear_cairo");
+    let o = cairn(&[
+        "transpile",
+        &s(&t.join("linear/model.onnx")),
+        "-o",
+        &s(&other),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cairn(&["verify", &s(&proof), "--program", &s(&other)]);
+    assert!(
+        !o.status.success(),
+        "a proof of tiny_cnn verified as the linear model"
+    );
+
+    let mut bytes = std::fs::read(&proof).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    let bad = t.join("bad.proof");
+    std::fs::write(&bad, bytes).unwrap();
+    let o = cairn(&["verify", &s(&bad)]);
+    assert!(!o.status.success(), "a tampered proof verified");
+
+    // Wrong input size and a non-model folder fail with a reason.
+    std::fs::write(t.join("short.json"), r#"{"input_data": [[1.0, 2.0]]}"#).unwrap();
+    let o = cairn(&["run", &s(&pkg), "--input", &s(&t.join("short.json"))]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("expected 36 values"), "{}", stderr(&o));
+}

@@ -39,21 +39,40 @@ pub fn run(a: TranspileArgs) -> crate::Result<crate::Metadata> {
     let opts = crate::Options {
         scale_bits: a.scale_bits,
         input_shapes: a.input_shapes.into_iter().collect(),
-        calibrate: a.calibrate.as_deref().map(crate::read_input_json).transpose()?,
+        calibrate: a
+            .calibrate
+            .as_deref()
+            .map(crate::read_input_json)
+            .transpose()?,
     };
     let plan = crate::plan_model(&a.model, &opts)?;
     let out = a.output.unwrap_or_else(|| {
-        let stem = a.model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+        let stem = a
+            .model
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".into());
         PathBuf::from(format!("{stem}_cairo"))
     });
     let meta = crate::write_package(&plan, &a.model, &out, &a.tensor_lib)?;
     println!("wrote {} (package `{}`)", out.display(), meta.package);
-    println!("scale: 2^{}  ops: {}  weights: {}  MACs: {}", meta.scale_bits, meta.ops.len(), meta.weights, meta.macs);
+    println!(
+        "scale: 2^{}  ops: {}  weights: {}  MACs: {}",
+        meta.scale_bits,
+        meta.ops.len(),
+        meta.weights,
+        meta.macs
+    );
     for i in &meta.inputs {
         println!("input  {} {:?}", i.name, i.shape);
     }
     for o in &meta.outputs {
-        println!("output {} {:?}{}", o.name, o.shape, if o.index { " (indices)" } else { "" });
+        println!(
+            "output {} {:?}{}",
+            o.name,
+            o.shape,
+            if o.index { " (indices)" } else { "" }
+        );
     }
     Ok(meta)
 }

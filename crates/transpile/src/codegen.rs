@@ -25,9 +25,19 @@ fn storage(t: &Tensor) -> Storage {
     let row = t.data.len() / t.shape[0];
     if row <= MAX_CONST_LEN {
         let per = MAX_CONST_LEN / row;
-        Storage::Rows((0..t.shape[0]).step_by(per).map(|r| (r, (r + per).min(t.shape[0]))).collect())
+        Storage::Rows(
+            (0..t.shape[0])
+                .step_by(per)
+                .map(|r| (r, (r + per).min(t.shape[0])))
+                .collect(),
+        )
     } else {
-        Storage::Flat((0..t.data.len()).step_by(MAX_CONST_LEN).map(|e| (e, (e + MAX_CONST_LEN).min(t.data.len()))).collect())
+        Storage::Flat(
+            (0..t.data.len())
+                .step_by(MAX_CONST_LEN)
+                .map(|e| (e, (e + MAX_CONST_LEN).min(t.data.len())))
+                .collect(),
+        )
     }
 }
 
@@ -49,7 +59,11 @@ fn weights(s: &mut String, plan: &Plan) -> HashMap<usize, Vec<(usize, usize)>> {
         match storage(t) {
             Storage::Whole => {
                 const_array(s, &format!("W{i}"), &t.data);
-                let _ = writeln!(s, "fn w{i}() -> Tensor {{\n    Tensor {{ shape: {}, data: W{i}.span() }}\n}}\n", usizes(&t.shape));
+                let _ = writeln!(
+                    s,
+                    "fn w{i}() -> Tensor {{\n    Tensor {{ shape: {}, data: W{i}.span() }}\n}}\n",
+                    usizes(&t.shape)
+                );
             }
             Storage::Rows(blocks) => {
                 let row = t.data.len() / t.shape[0];
@@ -68,7 +82,10 @@ fn weights(s: &mut String, plan: &Plan) -> HashMap<usize, Vec<(usize, usize)>> {
                 let mut parts = Vec::new();
                 for (k, &(e0, e1)) in pieces.iter().enumerate() {
                     const_array(s, &format!("W{i}_{k}"), &t.data[e0..e1]);
-                    parts.push(format!("Tensor {{ shape: array![{}].span(), data: W{i}_{k}.span() }}", e1 - e0));
+                    parts.push(format!(
+                        "Tensor {{ shape: array![{}].span(), data: W{i}_{k}.span() }}",
+                        e1 - e0
+                    ));
                 }
                 let shape: Vec<i64> = t.shape.iter().map(|&d| d as i64).collect();
                 let _ = writeln!(s, "fn w{i}() -> Tensor {{\n    shape::reshape(shape::concat(array![{}].span(), 0), {})\n}}\n", parts.join(", "), felts(&shape));
@@ -80,14 +97,25 @@ fn weights(s: &mut String, plan: &Plan) -> HashMap<usize, Vec<(usize, usize)>> {
 
 /// A dense op whose weight is stored in row blocks runs once per block (each block's outputs are
 /// a contiguous range of output channels) and the results are concatenated: no weight copies.
-fn blocked_call(op: &Op, i: &[Operand], plan: &Plan, rows: &HashMap<usize, Vec<(usize, usize)>>) -> Option<String> {
-    let Operand::Weight(w) = i.get(1)? else { return None };
+fn blocked_call(
+    op: &Op,
+    i: &[Operand],
+    plan: &Plan,
+    rows: &HashMap<usize, Vec<(usize, usize)>>,
+) -> Option<String> {
+    let Operand::Weight(w) = i.get(1)? else {
+        return None;
+    };
     let blocks = rows.get(w)?;
     // A bias operand, sliced per block, if it is a 1-D weight stored whole.
     let bias = |k: usize| -> Option<Option<String>> {
         match i.get(2) {
             None => Some(None),
-            Some(Operand::Weight(b)) if plan.weights[*b].tensor.rank() == 1 && !rows.contains_key(b) && plan.weights[*b].tensor.data.len() <= MAX_CONST_LEN => {
+            Some(Operand::Weight(b))
+                if plan.weights[*b].tensor.rank() == 1
+                    && !rows.contains_key(b)
+                    && plan.weights[*b].tensor.data.len() <= MAX_CONST_LEN =>
+            {
                 let (r0, r1) = blocks[k];
                 Some(Some(format!("Some(Tensor {{ shape: array![{}].span(), data: W{b}.span().slice({r0}, {}) }})", r1 - r0, r1 - r0)))
             }
@@ -96,27 +124,60 @@ fn blocked_call(op: &Op, i: &[Operand], plan: &Plan, rows: &HashMap<usize, Vec<(
     };
     let a = operand(&i[0]);
     let (parts, axis): (Vec<String>, i64) = match op {
-        Op::MatMulNt => ((0..blocks.len()).map(|k| format!("linalg::matmul_nt({a}, w{w}_{k}(), q)")).collect(), -1),
-        Op::Gemm { alpha, beta, trans_a, trans_b: true } => {
+        Op::MatMulNt => (
+            (0..blocks.len())
+                .map(|k| format!("linalg::matmul_nt({a}, w{w}_{k}(), q)"))
+                .collect(),
+            -1,
+        ),
+        Op::Gemm {
+            alpha,
+            beta,
+            trans_a,
+            trans_b: true,
+        } => {
             let parts = (0..blocks.len())
                 .map(|k| bias(k).map(|c| format!("linalg::gemm({a}, w{w}_{k}(), {}, {alpha}, {beta}, {trans_a}, true, q)", c.unwrap_or("None".into()))))
                 .collect::<Option<Vec<_>>>()?;
             (parts, -1)
         }
-        Op::Conv { window: win, group: 1 } => {
+        Op::Conv {
+            window: win,
+            group: 1,
+        } => {
             let parts = (0..blocks.len())
-                .map(|k| bias(k).map(|c| format!("linalg::conv({a}, w{w}_{k}(), {}, {}, 1, q)", c.unwrap_or("None".into()), window(win))))
+                .map(|k| {
+                    bias(k).map(|c| {
+                        format!(
+                            "linalg::conv({a}, w{w}_{k}(), {}, {}, 1, q)",
+                            c.unwrap_or("None".into()),
+                            window(win)
+                        )
+                    })
+                })
                 .collect::<Option<Vec<_>>>()?;
             (parts, 1)
         }
         _ => return None,
     };
-    Some(format!("shape::concat(array![{}].span(), {axis})", parts.join(", ")))
+    Some(format!(
+        "shape::concat(array![{}].span(), {axis})",
+        parts.join(", ")
+    ))
 }
 
 /// A Cairo package name from a model name (lowercase identifier).
 pub fn package_name(name: &str) -> String {
-    let mut s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
         s.insert_str(0, "model_");
     }
@@ -132,11 +193,23 @@ pub fn scarb_toml(package: &str, tensor_lib: &str) -> String {
 }
 
 fn felts(v: &[i64]) -> String {
-    format!("array![{}].span()", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "))
+    format!(
+        "array![{}].span()",
+        v.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn usizes(v: &[usize]) -> String {
-    format!("array![{}].span()", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "))
+    format!(
+        "array![{}].span()",
+        v.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn window(w: &Window) -> String {
@@ -194,19 +267,46 @@ fn call(op: &Op, i: &[Operand]) -> String {
         Op::LeakyRelu { alpha } => format!("elementwise::leaky_relu({}, {alpha}, q)", a()),
         Op::Clip { lo, hi } => format!("elementwise::clip({}, {lo}, {hi})", a()),
         Op::Softmax { axis, log } => {
-            format!("math::{}({}, {axis}, q)", if *log { "log_softmax" } else { "softmax" }, a())
+            format!(
+                "math::{}({}, {axis}, q)",
+                if *log { "log_softmax" } else { "softmax" },
+                a()
+            )
         }
         Op::MatMul => format!("linalg::matmul({}, {}, q)", a(), b()),
         Op::MatMulNt => format!("linalg::matmul_nt({}, {}, q)", a(), b()),
-        Op::Gemm { alpha, beta, trans_a, trans_b } => {
-            format!("linalg::gemm({}, {}, {}, {alpha}, {beta}, {trans_a}, {trans_b}, q)", a(), b(), opt(i.get(2)))
+        Op::Gemm {
+            alpha,
+            beta,
+            trans_a,
+            trans_b,
+        } => {
+            format!(
+                "linalg::gemm({}, {}, {}, {alpha}, {beta}, {trans_a}, {trans_b}, q)",
+                a(),
+                b(),
+                opt(i.get(2))
+            )
         }
         Op::Conv { window: w, group } => {
-            format!("linalg::conv({}, {}, {}, {}, {group}, q)", a(), b(), opt(i.get(2)), window(w))
+            format!(
+                "linalg::conv({}, {}, {}, {}, {group}, q)",
+                a(),
+                b(),
+                opt(i.get(2)),
+                window(w)
+            )
         }
         Op::MaxPool { window: w } => format!("pool::max_pool({}, {})", a(), window(w)),
-        Op::AveragePool { window: w, count_include_pad } => {
-            format!("pool::average_pool({}, {}, {count_include_pad})", a(), window(w))
+        Op::AveragePool {
+            window: w,
+            count_include_pad,
+        } => {
+            format!(
+                "pool::average_pool({}, {}, {count_include_pad})",
+                a(),
+                window(w)
+            )
         }
         Op::GlobalAveragePool => format!("pool::global_average_pool({})", a()),
         Op::BatchNorm { eps } => format!(
@@ -217,15 +317,27 @@ fn call(op: &Op, i: &[Operand]) -> String {
             operand(&i[3]),
             operand(&i[4])
         ),
-        Op::Reduce { kind, axes, keepdims } => {
+        Op::Reduce {
+            kind,
+            axes,
+            keepdims,
+        } => {
             let k = match kind {
                 ReduceKind::Sum => "Sum",
                 ReduceKind::Mean => "Mean",
                 ReduceKind::Max => "Max",
             };
-            format!("reduce::reduce({}, {}, {keepdims}, Reduce::{k})", a(), felts(axes))
+            format!(
+                "reduce::reduce({}, {}, {keepdims}, Reduce::{k})",
+                a(),
+                felts(axes)
+            )
         }
-        Op::ArgMax { axis, keepdims, select_last } => {
+        Op::ArgMax {
+            axis,
+            keepdims,
+            select_last,
+        } => {
             format!("reduce::argmax({}, {axis}, {keepdims}, {select_last})", a())
         }
         Op::Reshape { shape } => format!("shape::reshape({}, {})", a(), felts(shape)),
@@ -237,11 +349,32 @@ fn call(op: &Op, i: &[Operand]) -> String {
             let all: Vec<String> = i.iter().map(operand).collect();
             format!("shape::concat(array![{}].span(), {axis})", all.join(", "))
         }
-        Op::Slice { starts, ends, axes, steps } => {
-            format!("shape::slice({}, {}, {}, {}, {})", a(), felts(starts), felts(ends), felts(axes), felts(steps))
+        Op::Slice {
+            starts,
+            ends,
+            axes,
+            steps,
+        } => {
+            format!(
+                "shape::slice({}, {}, {}, {}, {})",
+                a(),
+                felts(starts),
+                felts(ends),
+                felts(axes),
+                felts(steps)
+            )
         }
-        Op::Gather { axis, indices, indices_shape } => {
-            format!("shape::gather({}, {}, {}, {axis})", a(), felts(indices), usizes(indices_shape))
+        Op::Gather {
+            axis,
+            indices,
+            indices_shape,
+        } => {
+            format!(
+                "shape::gather({}, {}, {}, {axis})",
+                a(),
+                felts(indices),
+                usizes(indices_shape)
+            )
         }
         Op::Pad { pads, value } => format!("shape::pad({}, {}, {value})", a(), usizes(pads)),
     }
@@ -251,14 +384,21 @@ fn call(op: &Op, i: &[Operand]) -> String {
 pub fn lib_cairo(plan: &Plan, source: &str) -> String {
     let mut s = String::new();
     let bits = plan.q.bits();
-    let _ = writeln!(s, "//! `{}` transpiled by cairn from {source}: fixed point at scale 2^{bits}.", plan.name);
+    let _ = writeln!(
+        s,
+        "//! `{}` transpiled by cairn from {source}: fixed point at scale 2^{bits}.",
+        plan.name
+    );
     let _ = writeln!(s, "//! Generated code; regenerate instead of editing.\n");
     let mut consts = String::new();
     let rows = weights(&mut consts, plan);
     let calls: Vec<String> = plan
         .steps
         .iter()
-        .map(|st| blocked_call(&st.op, &st.inputs, plan, &rows).unwrap_or_else(|| call(&st.op, &st.inputs)))
+        .map(|st| {
+            blocked_call(&st.op, &st.inputs, plan, &rows)
+                .unwrap_or_else(|| call(&st.op, &st.inputs))
+        })
         .collect();
     let used = |prefix: &str| calls.iter().any(|c| c.contains(prefix)) || consts.contains(prefix);
     s.push_str("use cairn_tensor::Tensor;\n");
@@ -272,34 +412,63 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
             let _ = writeln!(s, "{import}");
         }
     }
-    let modules: Vec<&str> = ["elementwise", "linalg", "math", "pool", "reduce", "shape"].into_iter().filter(|m| used(&format!("{m}::"))).collect();
+    let modules: Vec<&str> = ["elementwise", "linalg", "math", "pool", "reduce", "shape"]
+        .into_iter()
+        .filter(|m| used(&format!("{m}::")))
+        .collect();
     if !modules.is_empty() {
         let _ = writeln!(s, "use cairn_tensor::{{{}}};", modules.join(", "));
     }
     s.push('\n');
     s.push_str(&consts);
-    let params: Vec<String> = (0..plan.inputs.len()).map(|i| format!("v{i}: Tensor")).collect();
-    let _ = writeln!(s, "/// The model on fixed-point inputs (scale 2^{bits}); one tensor per model output.");
-    let _ = writeln!(s, "pub fn predict({}) -> Array<Tensor> {{", params.join(", "));
+    let params: Vec<String> = (0..plan.inputs.len())
+        .map(|i| format!("v{i}: Tensor"))
+        .collect();
+    let _ = writeln!(
+        s,
+        "/// The model on fixed-point inputs (scale 2^{bits}); one tensor per model output."
+    );
+    let _ = writeln!(
+        s,
+        "pub fn predict({}) -> Array<Tensor> {{",
+        params.join(", ")
+    );
     if calls.iter().any(|c| c.ends_with(", q)")) {
         let _ = writeln!(s, "    let q = cairn_tensor::q({bits});");
     }
     for (step, c) in plan.steps.iter().zip(&calls) {
-        let _ = writeln!(s, "    // {} ({})", step.node.replace('\n', " "), step.op_type);
+        let _ = writeln!(
+            s,
+            "    // {} ({})",
+            step.node.replace('\n', " "),
+            step.op_type
+        );
         let _ = writeln!(s, "    let v{} = {c};", step.output);
     }
     let outs: Vec<String> = plan.outputs.iter().map(|o| format!("v{o}")).collect();
     let _ = writeln!(s, "    array![{}]\n}}\n", outs.join(", "));
-    let total: usize = plan.inputs.iter().map(|i| i.shape.iter().product::<usize>()).sum();
-    s.push_str("/// Inputs as felts (all model inputs, flattened, in order); returns the outputs.\n");
+    let total: usize = plan
+        .inputs
+        .iter()
+        .map(|i| i.shape.iter().product::<usize>())
+        .sum();
+    s.push_str(
+        "/// Inputs as felts (all model inputs, flattened, in order); returns the outputs.\n",
+    );
     s.push_str("#[executable]\nfn main(input: Array<felt252>) -> Array<Tensor> {\n");
     let _ = writeln!(s, "    if input.len() != {total} {{\n        core::panics::panic(array!['input', 'wrong number of values']);\n    }}");
-    s.push_str("    let data = input.span();\n    cairn_tensor::fixed::check_all(data, 'input');\n");
+    s.push_str(
+        "    let data = input.span();\n    cairn_tensor::fixed::check_all(data, 'input');\n",
+    );
     let mut at = 0;
     let mut args = Vec::new();
     for (i, inp) in plan.inputs.iter().enumerate() {
         let n: usize = inp.shape.iter().product();
-        let _ = writeln!(s, "    let v{i} = Tensor {{ shape: {}, data: data.slice({at}, {n}) }};", usizes(&inp.shape));
+        let _ = writeln!(
+            s,
+            "    let v{i} = Tensor {{ shape: {}, data: data.slice({at}, {n}) }};",
+            usizes(&inp.shape)
+        );
         args.push(format!("v{i}"));
         at += n;
     }

@@ -6,13 +6,25 @@ pub enum TranspileError {
     #[error("cannot read ONNX model {path}: {reason}")]
     Load { path: String, reason: String },
     #[error("node `{node}` ({op}): unsupported op. Supported ops: {supported}")]
-    Unsupported { node: String, op: String, supported: String },
+    Unsupported {
+        node: String,
+        op: String,
+        supported: String,
+    },
     #[error("node `{node}` ({op}): {reason}")]
-    Node { node: String, op: String, reason: String },
+    Node {
+        node: String,
+        op: String,
+        reason: String,
+    },
     #[error("input `{input}`: {reason}")]
     Input { input: String, reason: String },
     #[error("fixed-point reference failed at node `{node}` ({op}): {source}")]
-    Fixed { node: String, op: String, source: fixed::FixedError },
+    Fixed {
+        node: String,
+        op: String,
+        source: fixed::FixedError,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -70,7 +70,11 @@ pub struct Options {
 /// Quantizes float inputs (one flat list per model input) at scale `q`.
 pub fn quantize_inputs(q: Q, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<Tensor>> {
     if data.len() != inputs.len() {
-        return Err(TranspileError::Other(format!("the model takes {} input(s), the data has {}", inputs.len(), data.len())));
+        return Err(TranspileError::Other(format!(
+            "the model takes {} input(s), the data has {}",
+            inputs.len(),
+            data.len()
+        )));
     }
     inputs
         .iter()
@@ -78,13 +82,31 @@ pub fn quantize_inputs(q: Q, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<
         .map(|(inp, d)| {
             let n: usize = inp.shape.iter().product();
             if d.len() != n {
-                return Err(TranspileError::Input { input: inp.name.clone(), reason: format!("expected {n} values for shape {:?}, got {}", inp.shape, d.len()) });
+                return Err(TranspileError::Input {
+                    input: inp.name.clone(),
+                    reason: format!(
+                        "expected {n} values for shape {:?}, got {}",
+                        inp.shape,
+                        d.len()
+                    ),
+                });
             }
             let raw = d
                 .iter()
-                .map(|&x| q.from_f64(x).map_err(|_| TranspileError::Input { input: inp.name.clone(), reason: format!("value {x:e} does not fit the fixed-point range at scale 2^{}", q.bits()) }))
+                .map(|&x| {
+                    q.from_f64(x).map_err(|_| TranspileError::Input {
+                        input: inp.name.clone(),
+                        reason: format!(
+                            "value {x:e} does not fit the fixed-point range at scale 2^{}",
+                            q.bits()
+                        ),
+                    })
+                })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(Tensor { shape: inp.shape.clone(), data: raw })
+            Ok(Tensor {
+                shape: inp.shape.clone(),
+                data: raw,
+            })
         })
         .collect()
 }
@@ -95,13 +117,25 @@ pub fn read_input_json(path: &Path) -> Result<Vec<Vec<f64>>> {
     struct InputFile {
         input_data: Vec<Vec<f64>>,
     }
-    let text = std::fs::read_to_string(path).map_err(|e| TranspileError::Other(format!("cannot read {}: {e}", path.display())))?;
-    let f: InputFile = serde_json::from_str(&text).map_err(|e| TranspileError::Other(format!("{}: expected {{\"input_data\": [[numbers...]]}}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| TranspileError::Other(format!("cannot read {}: {e}", path.display())))?;
+    let f: InputFile = serde_json::from_str(&text).map_err(|e| {
+        TranspileError::Other(format!(
+            "{}: expected {{\"input_data\": [[numbers...]]}}: {e}",
+            path.display()
+        ))
+    })?;
     Ok(f.input_data)
 }
 
 fn zeros(inputs: &[Input]) -> Vec<Tensor> {
-    inputs.iter().map(|i| Tensor { shape: i.shape.clone(), data: vec![0; i.shape.iter().product()] }).collect()
+    inputs
+        .iter()
+        .map(|i| Tensor {
+            shape: i.shape.clone(),
+            data: vec![0; i.shape.iter().product()],
+        })
+        .collect()
 }
 
 /// Loads and plans a model.
@@ -131,7 +165,8 @@ fn calibrate(graph: &load::Graph, sample: &[Vec<f64>]) -> Result<Plan> {
     let mut last_err = None;
     for bits in (4..=28).rev() {
         let q = Q::new(bits).expect("valid scale");
-        let attempt = quantize_inputs(q, &graph.inputs, sample).and_then(|inputs| plan::plan(graph, q, &inputs));
+        let attempt = quantize_inputs(q, &graph.inputs, sample)
+            .and_then(|inputs| plan::plan(graph, q, &inputs));
         match attempt {
             Ok((p, _)) if p.max_abs <= fixed::MAX_ABS / CALIBRATION_HEADROOM => {
                 tracing::info!(bits, max_abs = p.max_abs, "calibrated scale");
@@ -141,12 +176,17 @@ fn calibrate(graph: &load::Graph, sample: &[Vec<f64>]) -> Result<Plan> {
             Err(e) => last_err = Some(e),
         }
     }
-    Err(last_err.unwrap_or_else(|| TranspileError::Other("no scale in 4..=28 keeps the sample within bounds".into())))
+    Err(last_err.unwrap_or_else(|| {
+        TranspileError::Other("no scale in 4..=28 keeps the sample within bounds".into())
+    }))
 }
 
 /// `to` relative to directory `from` (both made absolute).
 fn relative(from: &Path, to: &Path) -> PathBuf {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(p));
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p)
+            .unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(p))
+    };
     let (from, to) = (abs(from), abs(to));
     let f: Vec<Component> = from.components().collect();
     let t: Vec<Component> = to.components().collect();
@@ -167,22 +207,47 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
 pub fn write_package(plan: &Plan, model: &Path, out: &Path, tensor_lib: &Path) -> Result<Metadata> {
     let io = |what: &str, e: std::io::Error| TranspileError::Other(format!("{what}: {e}"));
     if out.exists() && !out.join(METADATA_FILE).is_file() {
-        return Err(TranspileError::Other(format!("{} exists and is not a cairn package; refusing to overwrite it", out.display())));
+        return Err(TranspileError::Other(format!(
+            "{} exists and is not a cairn package; refusing to overwrite it",
+            out.display()
+        )));
     }
     if !tensor_lib.join("Scarb.toml").is_file() {
-        return Err(TranspileError::Other(format!("tensor library not found at {}", tensor_lib.display())));
+        return Err(TranspileError::Other(format!(
+            "tensor library not found at {}",
+            tensor_lib.display()
+        )));
     }
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io("create output parent", e))?;
-    let tmp = tempfile::Builder::new().prefix(".cairn-transpile-").tempdir_in(parent).map_err(|e| io("temporary dir", e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".cairn-transpile-")
+        .tempdir_in(parent)
+        .map_err(|e| io("temporary dir", e))?;
     let package = codegen::package_name(&plan.name);
     // The path dependency is written relative to the final location.
-    let final_abs = std::fs::canonicalize(parent).map_err(|e| io("output parent", e))?.join(out.file_name().unwrap_or_default());
+    let final_abs = std::fs::canonicalize(parent)
+        .map_err(|e| io("output parent", e))?
+        .join(out.file_name().unwrap_or_default());
     let lib_rel = relative(&final_abs, tensor_lib);
-    std::fs::write(tmp.path().join("Scarb.toml"), codegen::scarb_toml(&package, &lib_rel.to_string_lossy())).map_err(|e| io("write Scarb.toml", e))?;
+    std::fs::write(
+        tmp.path().join("Scarb.toml"),
+        codegen::scarb_toml(&package, &lib_rel.to_string_lossy()),
+    )
+    .map_err(|e| io("write Scarb.toml", e))?;
     std::fs::create_dir(tmp.path().join("src")).map_err(|e| io("create src", e))?;
-    let source = model.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    std::fs::write(tmp.path().join("src/lib.cairo"), codegen::lib_cairo(plan, &source)).map_err(|e| io("write lib.cairo", e))?;
+    let source = model
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::write(
+        tmp.path().join("src/lib.cairo"),
+        codegen::lib_cairo(plan, &source),
+    )
+    .map_err(|e| io("write lib.cairo", e))?;
     std::fs::copy(model, tmp.path().join(MODEL_FILE)).map_err(|e| io("copy model", e))?;
     let meta = Metadata {
         format: FORMAT.into(),
@@ -194,7 +259,11 @@ pub fn write_package(plan: &Plan, model: &Path, out: &Path, tensor_lib: &Path) -
         outputs: plan
             .outputs
             .iter()
-            .map(|&o| OutputInfo { name: plan.values[o].name.clone(), shape: plan.values[o].shape.clone(), index: plan.values[o].index })
+            .map(|&o| OutputInfo {
+                name: plan.values[o].name.clone(),
+                shape: plan.values[o].shape.clone(),
+                index: plan.values[o].index,
+            })
             .collect(),
         ops: plan.steps.iter().map(|s| s.op_type.clone()).collect(),
         macs: plan.macs,
@@ -202,7 +271,8 @@ pub fn write_package(plan: &Plan, model: &Path, out: &Path, tensor_lib: &Path) -
         model: MODEL_FILE.into(),
     };
     let json = serde_json::to_string_pretty(&meta).expect("metadata serializes");
-    std::fs::write(tmp.path().join(METADATA_FILE), json + "\n").map_err(|e| io("write cairn.json", e))?;
+    std::fs::write(tmp.path().join(METADATA_FILE), json + "\n")
+        .map_err(|e| io("write cairn.json", e))?;
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| io("replace previous output", e))?;
     }
@@ -214,16 +284,28 @@ pub fn write_package(plan: &Plan, model: &Path, out: &Path, tensor_lib: &Path) -
 /// Reads `cairn.json` from a transpiled package.
 pub fn read_metadata(dir: &Path) -> Result<Metadata> {
     let path = dir.join(METADATA_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| TranspileError::Other(format!("{}: {e} (is this a transpiled model directory?)", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| TranspileError::Other(format!("{}: {e}", path.display())))
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        TranspileError::Other(format!(
+            "{}: {e} (is this a transpiled model directory?)",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| TranspileError::Other(format!("{}: {e}", path.display())))
 }
 
 /// Parses `NAME=D0,D1,...`.
 pub fn parse_input_shape(s: &str) -> std::result::Result<(String, Vec<usize>), String> {
-    let (name, dims) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected NAME=D0,D1,..."))?;
+    let (name, dims) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected NAME=D0,D1,..."))?;
     let dims = dims
         .split(',')
-        .map(|d| d.trim().parse::<usize>().map_err(|_| format!("`{s}`: `{d}` is not a dimension")))
+        .map(|d| {
+            d.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("`{s}`: `{d}` is not a dimension"))
+        })
         .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok((name.to_string(), dims))
 }
@@ -231,22 +313,44 @@ pub fn parse_input_shape(s: &str) -> std::result::Result<(String, Vec<usize>), S
 /// Runs the source model in floats with tract (the comparison baseline of `cairn run --compare`).
 pub fn float_run(model: &Path, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
     use tract_onnx::prelude::*;
-    let err = |e: anyhow::Error| TranspileError::Other(format!("float run of {} with tract: {e:#}", model.display()));
+    let err = |e: anyhow::Error| {
+        TranspileError::Other(format!(
+            "float run of {} with tract: {e:#}",
+            model.display()
+        ))
+    };
     let mut m = tract_onnx::onnx().model_for_path(model).map_err(err)?;
     for (i, inp) in inputs.iter().enumerate() {
-        m = m.with_input_fact(i, InferenceFact::dt_shape(f32::datum_type(), inp.shape.clone())).map_err(err)?;
+        m = m
+            .with_input_fact(
+                i,
+                InferenceFact::dt_shape(f32::datum_type(), inp.shape.clone()),
+            )
+            .map_err(err)?;
     }
-    let runnable = m.into_optimized().map_err(err)?.into_runnable().map_err(err)?;
+    let runnable = m
+        .into_optimized()
+        .map_err(err)?
+        .into_runnable()
+        .map_err(err)?;
     let mut values: TVec<TValue> = tvec!();
     for (inp, d) in inputs.iter().zip(data) {
         let v: Vec<f32> = d.iter().map(|&x| x as f32).collect();
-        values.push(tract_onnx::prelude::Tensor::from_shape(&inp.shape, &v).map_err(err)?.into());
+        values.push(
+            tract_onnx::prelude::Tensor::from_shape(&inp.shape, &v)
+                .map_err(err)?
+                .into(),
+        );
     }
     let outs = runnable.run(values).map_err(err)?;
     outs.iter()
         .map(|t| {
             let c = t.cast_to::<f64>().map_err(err)?;
-            Ok(c.to_plain_array_view::<f64>().map_err(err)?.iter().copied().collect())
+            Ok(c.to_plain_array_view::<f64>()
+                .map_err(err)?
+                .iter()
+                .copied()
+                .collect())
         })
         .collect()
 }

@@ -64,12 +64,19 @@ pub struct Graph {
 /// Decodes an ONNX tensor into a constant.
 pub fn decode_tensor(t: &pb::TensorProto, what: &str) -> Result<Const> {
     let bad = |reason: String| TranspileError::Other(format!("tensor `{what}`: {reason}"));
-    let tensor = tract_onnx::tensor::load_tensor(&FopenDataResolver, t, None).map_err(|e| bad(format!("{e:#}")))?;
+    let tensor = tract_onnx::tensor::load_tensor(&FopenDataResolver, t, None)
+        .map_err(|e| bad(format!("{e:#}")))?;
     let shape = tensor.shape().to_vec();
     let data = match tensor.datum_type() {
         DatumType::F16 | DatumType::F32 | DatumType::F64 => {
             let c = tensor.cast_to::<f64>().map_err(|e| bad(e.to_string()))?;
-            ConstData::Float(c.to_plain_array_view::<f64>().map_err(|e| bad(e.to_string()))?.iter().copied().collect())
+            ConstData::Float(
+                c.to_plain_array_view::<f64>()
+                    .map_err(|e| bad(e.to_string()))?
+                    .iter()
+                    .copied()
+                    .collect(),
+            )
         }
         DatumType::Bool
         | DatumType::I8
@@ -81,7 +88,13 @@ pub fn decode_tensor(t: &pb::TensorProto, what: &str) -> Result<Const> {
         | DatumType::U32
         | DatumType::U64 => {
             let c = tensor.cast_to::<i64>().map_err(|e| bad(e.to_string()))?;
-            ConstData::Int(c.to_plain_array_view::<i64>().map_err(|e| bad(e.to_string()))?.iter().copied().collect())
+            ConstData::Int(
+                c.to_plain_array_view::<i64>()
+                    .map_err(|e| bad(e.to_string()))?
+                    .iter()
+                    .copied()
+                    .collect(),
+            )
         }
         other => return Err(bad(format!("unsupported data type {other:?}"))),
     };
@@ -91,12 +104,20 @@ pub fn decode_tensor(t: &pb::TensorProto, what: &str) -> Result<Const> {
 /// Loads `path`, fixing symbolic input dims from `overrides` (input name -> shape), else a
 /// leading symbolic dim becomes 1 (batch 1).
 pub fn load(path: &Path, overrides: &HashMap<String, Vec<usize>>) -> Result<Graph> {
-    let fail = |reason: String| TranspileError::Load { path: path.display().to_string(), reason };
+    let fail = |reason: String| TranspileError::Load {
+        path: path.display().to_string(),
+        reason,
+    };
     if !path.is_file() {
         return Err(fail("no such file".into()));
     }
-    let proto = tract_onnx::onnx().proto_model_for_path(path).map_err(|e| fail(format!("{e:#}")))?;
-    let graph = proto.graph.as_ref().ok_or_else(|| fail("the file holds no graph".into()))?;
+    let proto = tract_onnx::onnx()
+        .proto_model_for_path(path)
+        .map_err(|e| fail(format!("{e:#}")))?;
+    let graph = proto
+        .graph
+        .as_ref()
+        .ok_or_else(|| fail("the file holds no graph".into()))?;
     let opset = proto
         .opset_import
         .iter()
@@ -115,7 +136,10 @@ pub fn load(path: &Path, overrides: &HashMap<String, Vec<usize>>) -> Result<Grap
             Some(s) => s.clone(),
             None => input_shape(vi)?,
         };
-        inputs.push(Input { name: vi.name.clone(), shape });
+        inputs.push(Input {
+            name: vi.name.clone(),
+            shape,
+        });
     }
     for name in overrides.keys() {
         if !inputs.iter().any(|i| &i.name == name) {
@@ -123,13 +147,21 @@ pub fn load(path: &Path, overrides: &HashMap<String, Vec<usize>>) -> Result<Grap
                 input: name.clone(),
                 reason: format!(
                     "--input-shape names an input the model does not have (inputs: {})",
-                    inputs.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+                    inputs
+                        .iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
         }
     }
     Ok(Graph {
-        name: if graph.name.is_empty() { "model".into() } else { graph.name.clone() },
+        name: if graph.name.is_empty() {
+            "model".into()
+        } else {
+            graph.name.clone()
+        },
         opset,
         inputs,
         outputs: graph.output.iter().map(|o| o.name.clone()).collect(),
@@ -139,12 +171,18 @@ pub fn load(path: &Path, overrides: &HashMap<String, Vec<usize>>) -> Result<Grap
 }
 
 fn input_shape(vi: &pb::ValueInfoProto) -> Result<Vec<usize>> {
-    let err = |reason: &str| TranspileError::Input { input: vi.name.clone(), reason: reason.into() };
+    let err = |reason: &str| TranspileError::Input {
+        input: vi.name.clone(),
+        reason: reason.into(),
+    };
     let tensor = match vi.r#type.as_ref().and_then(|t| t.value.as_ref()) {
         Some(pb::type_proto::Value::TensorType(t)) => t,
         _ => return Err(err("not a tensor input")),
     };
-    let shape = tensor.shape.as_ref().ok_or_else(|| err("no shape; pass --input-shape"))?;
+    let shape = tensor
+        .shape
+        .as_ref()
+        .ok_or_else(|| err("no shape; pass --input-shape"))?;
     shape
         .dim
         .iter()
@@ -152,7 +190,10 @@ fn input_shape(vi: &pb::ValueInfoProto) -> Result<Vec<usize>> {
         .map(|(i, d)| match &d.value {
             Some(Dim::DimValue(v)) if *v > 0 => Ok(*v as usize),
             Some(Dim::DimParam(_)) | None if i == 0 => Ok(1),
-            _ => Err(err(&format!("dimension {i} is symbolic; pass --input-shape {}=d0,d1,...", vi.name))),
+            _ => Err(err(&format!(
+                "dimension {i} is symbolic; pass --input-shape {}=d0,d1,...",
+                vi.name
+            ))),
         })
         .collect()
 }
@@ -161,5 +202,6 @@ pub use tract_onnx::pb::TensorProto;
 
 /// Parses a serialized `TensorProto` (the `.pb` files of ONNX test data).
 pub fn tensor_proto_from_bytes(bytes: &[u8]) -> Result<TensorProto> {
-    tract_onnx::tensor::proto_from_reader(bytes).map_err(|e| TranspileError::Other(format!("tensor file: {e:#}")))
+    tract_onnx::tensor::proto_from_reader(bytes)
+        .map_err(|e| TranspileError::Other(format!("tensor file: {e:#}")))
 }

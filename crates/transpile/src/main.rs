@@ -13,7 +13,10 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     match transpile::cli::run(Cli::parse().args) {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {

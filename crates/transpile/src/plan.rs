@@ -14,11 +14,53 @@ use crate::load::{decode_tensor, Const, ConstData, Graph, Input};
 
 /// Ops the transpiler maps to the tensor library (plus constant-only shape ops it folds).
 pub const SUPPORTED_OPS: &[&str] = &[
-    "Abs", "Add", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
-    "Conv", "Div", "Dropout", "Erf", "Exp", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
-    "Identity", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min", "Mul", "Neg",
-    "Pad", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape", "Sigmoid", "Slice",
-    "Softmax", "Softplus", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze",
+    "Abs",
+    "Add",
+    "ArgMax",
+    "AveragePool",
+    "BatchNormalization",
+    "Cast",
+    "Clip",
+    "Concat",
+    "Constant",
+    "Conv",
+    "Div",
+    "Dropout",
+    "Erf",
+    "Exp",
+    "Flatten",
+    "Gather",
+    "Gelu",
+    "Gemm",
+    "GlobalAveragePool",
+    "Identity",
+    "LeakyRelu",
+    "Log",
+    "LogSoftmax",
+    "MatMul",
+    "Max",
+    "MaxPool",
+    "Min",
+    "Mul",
+    "Neg",
+    "Pad",
+    "ReduceMax",
+    "ReduceMean",
+    "ReduceSum",
+    "Relu",
+    "Reshape",
+    "Shape",
+    "Sigmoid",
+    "Slice",
+    "Softmax",
+    "Softplus",
+    "Sqrt",
+    "Squeeze",
+    "Sub",
+    "Sum",
+    "Tanh",
+    "Transpose",
+    "Unsqueeze",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,29 +100,84 @@ pub enum ReduceKind {
 pub enum Op {
     Binary(Binary),
     Unary(Unary),
-    LeakyRelu { alpha: i64 },
-    Clip { lo: i64, hi: i64 },
-    Softmax { axis: i64, log: bool },
+    LeakyRelu {
+        alpha: i64,
+    },
+    Clip {
+        lo: i64,
+        hi: i64,
+    },
+    Softmax {
+        axis: i64,
+        log: bool,
+    },
     MatMul,
     /// `A * B` with B stored transposed (`[n, k]`).
     MatMulNt,
-    Gemm { alpha: i64, beta: i64, trans_a: bool, trans_b: bool },
-    Conv { window: Window, group: usize },
-    MaxPool { window: Window },
-    AveragePool { window: Window, count_include_pad: bool },
+    Gemm {
+        alpha: i64,
+        beta: i64,
+        trans_a: bool,
+        trans_b: bool,
+    },
+    Conv {
+        window: Window,
+        group: usize,
+    },
+    MaxPool {
+        window: Window,
+    },
+    AveragePool {
+        window: Window,
+        count_include_pad: bool,
+    },
     GlobalAveragePool,
-    BatchNorm { eps: i64 },
-    Reduce { kind: ReduceKind, axes: Vec<i64>, keepdims: bool },
-    ArgMax { axis: i64, keepdims: bool, select_last: bool },
-    Reshape { shape: Vec<i64> },
-    Flatten { axis: i64 },
-    Squeeze { axes: Vec<i64> },
-    Unsqueeze { axes: Vec<i64> },
-    Transpose { perm: Vec<i64> },
-    Concat { axis: i64 },
-    Slice { starts: Vec<i64>, ends: Vec<i64>, axes: Vec<i64>, steps: Vec<i64> },
-    Gather { axis: i64, indices: Vec<i64>, indices_shape: Vec<usize> },
-    Pad { pads: Vec<usize>, value: i64 },
+    BatchNorm {
+        eps: i64,
+    },
+    Reduce {
+        kind: ReduceKind,
+        axes: Vec<i64>,
+        keepdims: bool,
+    },
+    ArgMax {
+        axis: i64,
+        keepdims: bool,
+        select_last: bool,
+    },
+    Reshape {
+        shape: Vec<i64>,
+    },
+    Flatten {
+        axis: i64,
+    },
+    Squeeze {
+        axes: Vec<i64>,
+    },
+    Unsqueeze {
+        axes: Vec<i64>,
+    },
+    Transpose {
+        perm: Vec<i64>,
+    },
+    Concat {
+        axis: i64,
+    },
+    Slice {
+        starts: Vec<i64>,
+        ends: Vec<i64>,
+        axes: Vec<i64>,
+        steps: Vec<i64>,
+    },
+    Gather {
+        axis: i64,
+        indices: Vec<i64>,
+        indices_shape: Vec<usize>,
+    },
+    Pad {
+        pads: Vec<usize>,
+        value: i64,
+    },
 }
 
 /// Where a step reads a tensor from.
@@ -171,30 +268,39 @@ fn attr_s(node: &pb::NodeProto, name: &str) -> Option<String> {
 
 impl<'g> Planner<'g> {
     fn err(&self, node: &pb::NodeProto, reason: impl Into<String>) -> TranspileError {
-        TranspileError::Node { node: node_name(node), op: node.op_type.clone(), reason: reason.into() }
+        TranspileError::Node {
+            node: node_name(node),
+            op: node.op_type.clone(),
+            reason: reason.into(),
+        }
     }
 
     fn get(&self, node: &pb::NodeProto, i: usize) -> Result<Option<&Val>> {
         match node.input.get(i) {
             None => Ok(None),
             Some(name) if name.is_empty() => Ok(None),
-            Some(name) => self
-                .vals
-                .get(name)
-                .map(Some)
-                .ok_or_else(|| self.err(node, format!("input `{name}` is not produced by any earlier node"))),
+            Some(name) => self.vals.get(name).map(Some).ok_or_else(|| {
+                self.err(
+                    node,
+                    format!("input `{name}` is not produced by any earlier node"),
+                )
+            }),
         }
     }
 
     fn need(&self, node: &pb::NodeProto, i: usize) -> Result<&Val> {
-        self.get(node, i)?.ok_or_else(|| self.err(node, format!("missing input {i}")))
+        self.get(node, i)?
+            .ok_or_else(|| self.err(node, format!("missing input {i}")))
     }
 
     /// A constant input (shapes, axes, pads...), or an error naming the input.
     fn need_const(&self, node: &pb::NodeProto, i: usize) -> Result<Const> {
         match self.need(node, i)? {
             Val::Const(c) => Ok(c.clone()),
-            Val::Runtime(..) => Err(self.err(node, format!("input {i} must be a constant (computed at run time here)"))),
+            Val::Runtime(..) => Err(self.err(
+                node,
+                format!("input {i} must be a constant (computed at run time here)"),
+            )),
         }
     }
 
@@ -207,7 +313,15 @@ impl<'g> Planner<'g> {
     }
 
     fn quantize(&self, node: &pb::NodeProto, x: f64) -> Result<i64> {
-        self.q.from_f64(x).map_err(|_| self.err(node, format!("constant {x} does not fit the fixed-point bound at scale 2^{}", self.q.bits())))
+        self.q.from_f64(x).map_err(|_| {
+            self.err(
+                node,
+                format!(
+                    "constant {x} does not fit the fixed-point bound at scale 2^{}",
+                    self.q.bits()
+                ),
+            )
+        })
     }
 
     /// The operand for input `i`: a runtime value, or a constant quantized into a weight.
@@ -223,10 +337,20 @@ impl<'g> Planner<'g> {
         if let Some(&id) = self.weight_ids.get(name) {
             return Ok((Operand::Weight(id), self.plan.weights[id].tensor.clone()));
         }
-        let data = c.floats().iter().map(|&x| self.quantize(node, x)).collect::<Result<Vec<_>>>()?;
-        let tensor = Tensor { shape: c.shape.clone(), data };
+        let data = c
+            .floats()
+            .iter()
+            .map(|&x| self.quantize(node, x))
+            .collect::<Result<Vec<_>>>()?;
+        let tensor = Tensor {
+            shape: c.shape.clone(),
+            data,
+        };
         let id = self.plan.weights.len();
-        self.plan.weights.push(Weight { name: name.to_string(), tensor: tensor.clone() });
+        self.plan.weights.push(Weight {
+            name: name.to_string(),
+            tensor: tensor.clone(),
+        });
         self.weight_ids.insert(name.to_string(), id);
         Ok((Operand::Weight(id), tensor))
     }
@@ -240,13 +364,20 @@ impl<'g> Planner<'g> {
             source,
         })?;
         self.plan.macs += macs(&op, &tensors, &out);
-        self.plan.max_abs = out.data.iter().fold(self.plan.max_abs, |m, v| m.max(v.abs()));
+        self.plan.max_abs = out
+            .data
+            .iter()
+            .fold(self.plan.max_abs, |m, v| m.max(v.abs()));
         let index = matches!(op, Op::ArgMax { .. })
             || (!inputs.is_empty()
                 && is_layout(&op)
                 && matches!(inputs[0].0, Operand::Value(v) if self.index_values.contains(&v)));
         let id = self.plan.values.len();
-        self.plan.values.push(ValueInfo { name: node.output[0].clone(), shape: out.shape.clone(), index });
+        self.plan.values.push(ValueInfo {
+            name: node.output[0].clone(),
+            shape: out.shape.clone(),
+            index,
+        });
         if index {
             self.index_values.insert(id);
         }
@@ -257,7 +388,8 @@ impl<'g> Planner<'g> {
             inputs: inputs.into_iter().map(|(o, _)| o).collect(),
             output: id,
         });
-        self.vals.insert(node.output[0].clone(), Val::Runtime(id, out));
+        self.vals
+            .insert(node.output[0].clone(), Val::Runtime(id, out));
         Ok(())
     }
 
@@ -268,7 +400,10 @@ impl<'g> Planner<'g> {
     }
 
     fn all_const(&self, node: &pb::NodeProto) -> bool {
-        node.input.iter().filter(|n| !n.is_empty()).all(|n| matches!(self.vals.get(n), Some(Val::Const(_))))
+        node.input
+            .iter()
+            .filter(|n| !n.is_empty())
+            .all(|n| matches!(self.vals.get(n), Some(Val::Const(_))))
     }
 
     fn node(&mut self, node: &pb::NodeProto) -> Result<()> {
@@ -281,13 +416,25 @@ impl<'g> Planner<'g> {
                 let c = if let Some(t) = attr(node, "value").and_then(|a| a.t.as_ref()) {
                     decode_tensor(t, &node.output[0])?
                 } else if let Some(a) = attr(node, "value_float") {
-                    Const { shape: vec![], data: ConstData::Float(vec![a.f as f64]) }
+                    Const {
+                        shape: vec![],
+                        data: ConstData::Float(vec![a.f as f64]),
+                    }
                 } else if let Some(a) = attr(node, "value_floats") {
-                    Const { shape: vec![a.floats.len()], data: ConstData::Float(a.floats.iter().map(|&f| f as f64).collect()) }
+                    Const {
+                        shape: vec![a.floats.len()],
+                        data: ConstData::Float(a.floats.iter().map(|&f| f as f64).collect()),
+                    }
                 } else if let Some(a) = attr(node, "value_int") {
-                    Const { shape: vec![], data: ConstData::Int(vec![a.i]) }
+                    Const {
+                        shape: vec![],
+                        data: ConstData::Int(vec![a.i]),
+                    }
                 } else if let Some(a) = attr(node, "value_ints") {
-                    Const { shape: vec![a.ints.len()], data: ConstData::Int(a.ints.clone()) }
+                    Const {
+                        shape: vec![a.ints.len()],
+                        data: ConstData::Int(a.ints.clone()),
+                    }
                 } else {
                     return Err(self.err(node, "unsupported Constant attribute"));
                 };
@@ -301,7 +448,13 @@ impl<'g> Planner<'g> {
                     Val::Const(c) => c.shape.clone(),
                 };
                 let v: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
-                self.vals.insert(node.output[0].clone(), Val::Const(Const { shape: vec![v.len()], data: ConstData::Int(v) }));
+                self.vals.insert(
+                    node.output[0].clone(),
+                    Val::Const(Const {
+                        shape: vec![v.len()],
+                        data: ConstData::Int(v),
+                    }),
+                );
                 return Ok(());
             }
             "Cast" => {
@@ -312,11 +465,20 @@ impl<'g> Planner<'g> {
                             1 | 10 | 11 | 16 => ConstData::Float(c.floats()),
                             _ => ConstData::Int(c.ints()),
                         };
-                        self.vals.insert(node.output[0].clone(), Val::Const(Const { shape: c.shape, data }));
+                        self.vals.insert(
+                            node.output[0].clone(),
+                            Val::Const(Const {
+                                shape: c.shape,
+                                data,
+                            }),
+                        );
                         Ok(())
                     }
                     Val::Runtime(..) if matches!(to, 1 | 10 | 11 | 16) => self.alias(node),
-                    Val::Runtime(..) => Err(self.err(node, "casting a run-time tensor to an integer type is not supported")),
+                    Val::Runtime(..) => Err(self.err(
+                        node,
+                        "casting a run-time tensor to an integer type is not supported",
+                    )),
                 };
             }
             _ => {}
@@ -328,7 +490,11 @@ impl<'g> Planner<'g> {
     }
 
     fn unsupported(&self, node: &pb::NodeProto) -> TranspileError {
-        TranspileError::Unsupported { node: node_name(node), op: node.op_type.clone(), supported: SUPPORTED_OPS.join(", ") }
+        TranspileError::Unsupported {
+            node: node_name(node),
+            op: node.op_type.clone(),
+            supported: SUPPORTED_OPS.join(", "),
+        }
     }
 
     /// Evaluates a node whose inputs are all constants, keeping the result as a constant.
@@ -340,7 +506,14 @@ impl<'g> Planner<'g> {
         // layout ops; float constants are planned like run-time tensors on quantized values.
         let layout = matches!(
             node.op_type.as_str(),
-            "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose" | "Concat" | "Slice" | "Gather"
+            "Reshape"
+                | "Flatten"
+                | "Squeeze"
+                | "Unsqueeze"
+                | "Transpose"
+                | "Concat"
+                | "Slice"
+                | "Gather"
         );
         if layout {
             // Run the op on element indices and pick the source elements: exact for any type.
@@ -349,13 +522,20 @@ impl<'g> Planner<'g> {
                 .map(|i| self.need_const(node, i))
                 .collect::<Result<_>>()?;
             let op = self.layout_op(node)?;
-            let data_inputs = if node.op_type == "Concat" { consts.len() } else { 1 };
+            let data_inputs = if node.op_type == "Concat" {
+                consts.len()
+            } else {
+                1
+            };
             let mut offset = 0i64;
             let idx: Vec<Tensor> = consts[..data_inputs]
                 .iter()
                 .map(|c| {
                     let n = c.shape.iter().product::<usize>() as i64;
-                    let t = Tensor { shape: c.shape.clone(), data: (offset..offset + n).collect() };
+                    let t = Tensor {
+                        shape: c.shape.clone(),
+                        data: (offset..offset + n).collect(),
+                    };
                     offset += n;
                     t
                 })
@@ -370,7 +550,13 @@ impl<'g> Planner<'g> {
                 let flat: Vec<f64> = all.iter().flat_map(|c| c.floats()).collect();
                 ConstData::Float(picked.data.iter().map(|&i| flat[i as usize]).collect())
             };
-            self.vals.insert(node.output[0].clone(), Val::Const(Const { shape: picked.shape, data }));
+            self.vals.insert(
+                node.output[0].clone(),
+                Val::Const(Const {
+                    shape: picked.shape,
+                    data,
+                }),
+            );
             return Ok(());
         }
         if ints {
@@ -381,18 +567,32 @@ impl<'g> Planner<'g> {
                 "Sub" => |x, y| x - y,
                 "Mul" => |x, y| x * y,
                 "Div" => |x, y| if y == 0 { 0 } else { x / y },
-                _ => return Err(self.err(node, "integer constant folding supports Add, Sub, Mul, Div and layout ops")),
+                _ => {
+                    return Err(self.err(
+                        node,
+                        "integer constant folding supports Add, Sub, Mul, Div and layout ops",
+                    ))
+                }
             };
-            let Some(Val::Const(b)) = b else { return Err(self.err(node, "missing input 1")) };
+            let Some(Val::Const(b)) = b else {
+                return Err(self.err(node, "missing input 1"));
+            };
             let (av, bv) = (a.ints(), b.ints());
-            let shape = fixed::broadcast_shape("fold", &a.shape, &b.shape).map_err(|e| self.err(node, e.to_string()))?;
+            let shape = fixed::broadcast_shape("fold", &a.shape, &b.shape)
+                .map_err(|e| self.err(node, e.to_string()))?;
             let n: usize = shape.iter().product();
             let pick = |v: &[i64], i: usize| if v.len() == 1 { v[0] } else { v[i % v.len()] };
             if av.len() != n && av.len() != 1 || bv.len() != n && bv.len() != 1 {
                 return Err(self.err(node, "integer folding broadcasts only scalars"));
             }
             let data = (0..n).map(|i| f(pick(&av, i), pick(&bv, i))).collect();
-            self.vals.insert(node.output[0].clone(), Val::Const(Const { shape, data: ConstData::Int(data) }));
+            self.vals.insert(
+                node.output[0].clone(),
+                Val::Const(Const {
+                    shape,
+                    data: ConstData::Int(data),
+                }),
+            );
             return Ok(());
         }
         // Float constants feeding arithmetic: compute at run time like any tensor.
@@ -408,15 +608,29 @@ impl<'g> Planner<'g> {
                     _ => self.need_const(node, 1)?.ints(),
                 },
             },
-            "Flatten" => Op::Flatten { axis: attr_i(node, "axis", 1) },
+            "Flatten" => Op::Flatten {
+                axis: attr_i(node, "axis", 1),
+            },
             "Squeeze" => Op::Squeeze {
-                axes: if opset >= 13 { self.opt_ints(node, 1)?.unwrap_or_default() } else { attr_ints(node, "axes").unwrap_or_default() },
+                axes: if opset >= 13 {
+                    self.opt_ints(node, 1)?.unwrap_or_default()
+                } else {
+                    attr_ints(node, "axes").unwrap_or_default()
+                },
             },
             "Unsqueeze" => Op::Unsqueeze {
-                axes: if opset >= 13 { self.opt_ints(node, 1)?.unwrap_or_default() } else { attr_ints(node, "axes").unwrap_or_default() },
+                axes: if opset >= 13 {
+                    self.opt_ints(node, 1)?.unwrap_or_default()
+                } else {
+                    attr_ints(node, "axes").unwrap_or_default()
+                },
             },
-            "Transpose" => Op::Transpose { perm: attr_ints(node, "perm").unwrap_or_default() },
-            "Concat" => Op::Concat { axis: attr_i(node, "axis", 0) },
+            "Transpose" => Op::Transpose {
+                perm: attr_ints(node, "perm").unwrap_or_default(),
+            },
+            "Concat" => Op::Concat {
+                axis: attr_i(node, "axis", 0),
+            },
             "Slice" => {
                 let (starts, ends, axes, steps) = if opset < 10 {
                     (
@@ -434,14 +648,37 @@ impl<'g> Planner<'g> {
                     )
                 };
                 // Clamp the huge sentinels exporters use (INT64_MAX) into the library's range.
-                let c = |v: Vec<i64>| v.into_iter().map(|x| x.clamp(-(1 << 40), 1 << 40)).collect();
-                let axes = if axes.is_empty() { (0..starts.len() as i64).collect() } else { axes };
-                let steps = if steps.is_empty() { vec![1; starts.len()] } else { steps };
-                Op::Slice { starts: c(starts), ends: c(ends), axes, steps }
+                let c = |v: Vec<i64>| {
+                    v.into_iter()
+                        .map(|x| x.clamp(-(1 << 40), 1 << 40))
+                        .collect()
+                };
+                let axes = if axes.is_empty() {
+                    (0..starts.len() as i64).collect()
+                } else {
+                    axes
+                };
+                let steps = if steps.is_empty() {
+                    vec![1; starts.len()]
+                } else {
+                    steps
+                };
+                Op::Slice {
+                    starts: c(starts),
+                    ends: c(ends),
+                    axes,
+                    steps,
+                }
             }
             "Gather" => {
-                let idx = self.need_const(node, 1).map_err(|_| self.err(node, "indices must be constant"))?;
-                Op::Gather { axis: attr_i(node, "axis", 0), indices: idx.ints(), indices_shape: idx.shape.clone() }
+                let idx = self
+                    .need_const(node, 1)
+                    .map_err(|_| self.err(node, "indices must be constant"))?;
+                Op::Gather {
+                    axis: attr_i(node, "axis", 0),
+                    indices: idx.ints(),
+                    indices_shape: idx.shape.clone(),
+                }
             }
             _ => return Err(self.unsupported(node)),
         })
@@ -449,11 +686,17 @@ impl<'g> Planner<'g> {
 
     fn window(&self, node: &pb::NodeProto, spatial: usize, kernel: Vec<usize>) -> Result<Window> {
         if !(1..=2).contains(&spatial) {
-            return Err(self.err(node, format!("{spatial}-D windows are not supported (1-D and 2-D only)")));
+            return Err(self.err(
+                node,
+                format!("{spatial}-D windows are not supported (1-D and 2-D only)"),
+            ));
         }
         if let Some(p) = attr_s(node, "auto_pad") {
             if p != "NOTSET" && p != "VALID" {
-                return Err(self.err(node, format!("auto_pad={p} is not supported; export with explicit pads")));
+                return Err(self.err(
+                    node,
+                    format!("auto_pad={p} is not supported; export with explicit pads"),
+                ));
             }
         }
         if attr_i(node, "ceil_mode", 0) != 0 {
@@ -461,12 +704,22 @@ impl<'g> Planner<'g> {
         }
         let list = |name: &str, default: usize, len: usize| -> Result<Vec<usize>> {
             match attr_ints(node, name) {
-                Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => Ok(v.iter().map(|&x| x as usize).collect()),
-                Some(v) => Err(self.err(node, format!("attribute {name}={v:?} does not fit {spatial} spatial dims"))),
+                Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => {
+                    Ok(v.iter().map(|&x| x as usize).collect())
+                }
+                Some(v) => Err(self.err(
+                    node,
+                    format!("attribute {name}={v:?} does not fit {spatial} spatial dims"),
+                )),
                 None => Ok(vec![default; len]),
             }
         };
-        Ok(Window { strides: list("strides", 1, spatial)?, pads: list("pads", 0, 2 * spatial)?, dilations: list("dilations", 1, spatial)?, kernel })
+        Ok(Window {
+            strides: list("strides", 1, spatial)?,
+            pads: list("pads", 0, 2 * spatial)?,
+            dilations: list("dilations", 1, spatial)?,
+            kernel,
+        })
     }
 
     fn runtime(&mut self, node: &pb::NodeProto) -> Result<()> {
@@ -507,7 +760,9 @@ impl<'g> Planner<'g> {
             "Erf" => Some(Unary::Erf),
             "Gelu" => match attr_s(node, "approximate").as_deref() {
                 None | Some("none") => Some(Unary::Gelu),
-                Some(other) => return Err(self.err(node, format!("approximate={other} is not supported"))),
+                Some(other) => {
+                    return Err(self.err(node, format!("approximate={other} is not supported")))
+                }
             },
             _ => None,
         };
@@ -516,7 +771,9 @@ impl<'g> Planner<'g> {
             return self.step(node, Op::Unary(u), vec![a]);
         }
         let op = match op_type {
-            "LeakyRelu" => Op::LeakyRelu { alpha: self.quantize(node, attr_f(node, "alpha", 0.01))? },
+            "LeakyRelu" => Op::LeakyRelu {
+                alpha: self.quantize(node, attr_f(node, "alpha", 0.01))?,
+            },
             "Clip" => {
                 let (lo, hi) = if opset < 11 {
                     (attr_f(node, "min", f64::MIN), attr_f(node, "max", f64::MAX))
@@ -524,14 +781,19 @@ impl<'g> Planner<'g> {
                     let bound = |i: usize, d: f64| -> Result<f64> {
                         Ok(match self.get(node, i)? {
                             Some(Val::Const(c)) => c.floats()[0],
-                            Some(_) => return Err(self.err(node, format!("input {i} must be a constant"))),
+                            Some(_) => {
+                                return Err(self.err(node, format!("input {i} must be a constant")))
+                            }
                             None => d,
                         })
                     };
                     (bound(1, f64::MIN)?, bound(2, f64::MAX)?)
                 };
                 let lim = fixed::MAX_ABS as f64 / self.q.one() as f64;
-                Op::Clip { lo: self.quantize(node, lo.max(-lim))?, hi: self.quantize(node, hi.min(lim))? }
+                Op::Clip {
+                    lo: self.quantize(node, lo.max(-lim))?,
+                    hi: self.quantize(node, hi.min(lim))?,
+                }
             }
             "Softmax" | "LogSoftmax" => {
                 let log = op_type == "LogSoftmax";
@@ -578,7 +840,16 @@ impl<'g> Planner<'g> {
                 if self.get(node, 2)?.is_some() {
                     inputs.push(self.operand(node, 2)?);
                 }
-                return self.step(node, Op::Gemm { alpha, beta, trans_a, trans_b }, inputs);
+                return self.step(
+                    node,
+                    Op::Gemm {
+                        alpha,
+                        beta,
+                        trans_a,
+                        trans_b,
+                    },
+                    inputs,
+                );
             }
             "Conv" => {
                 let x = self.operand(node, 0)?;
@@ -604,7 +875,10 @@ impl<'g> Planner<'g> {
                     .collect();
                 let window = self.window(node, kernel.len(), kernel)?;
                 if op_type == "AveragePool" {
-                    Op::AveragePool { window, count_include_pad: attr_i(node, "count_include_pad", 0) != 0 }
+                    Op::AveragePool {
+                        window,
+                        count_include_pad: attr_i(node, "count_include_pad", 0) != 0,
+                    }
                 } else {
                     Op::MaxPool { window }
                 }
@@ -615,7 +889,9 @@ impl<'g> Planner<'g> {
                     return Err(self.err(node, "training_mode=1 is not supported"));
                 }
                 let eps = self.quantize(node, attr_f(node, "epsilon", 1e-5))?;
-                let inputs = (0..5).map(|i| self.operand(node, i)).collect::<Result<Vec<_>>>()?;
+                let inputs = (0..5)
+                    .map(|i| self.operand(node, i))
+                    .collect::<Result<Vec<_>>>()?;
                 return self.step(node, Op::BatchNorm { eps }, inputs);
             }
             "ReduceSum" | "ReduceMean" | "ReduceMax" => {
@@ -625,11 +901,19 @@ impl<'g> Planner<'g> {
                     _ => ReduceKind::Max,
                 };
                 let axes_from_input = op_type == "ReduceSum" && opset >= 13 || opset >= 18;
-                let axes = if axes_from_input { self.opt_ints(node, 1)?.unwrap_or_default() } else { attr_ints(node, "axes").unwrap_or_default() };
+                let axes = if axes_from_input {
+                    self.opt_ints(node, 1)?.unwrap_or_default()
+                } else {
+                    attr_ints(node, "axes").unwrap_or_default()
+                };
                 if axes.is_empty() && attr_i(node, "noop_with_empty_axes", 0) != 0 {
                     return self.alias(node);
                 }
-                Op::Reduce { kind, axes, keepdims: attr_i(node, "keepdims", 1) != 0 }
+                Op::Reduce {
+                    kind,
+                    axes,
+                    keepdims: attr_i(node, "keepdims", 1) != 0,
+                }
             }
             "ArgMax" => Op::ArgMax {
                 axis: attr_i(node, "axis", 0),
@@ -639,10 +923,16 @@ impl<'g> Planner<'g> {
             "Pad" => {
                 let mode = attr_s(node, "mode").unwrap_or_else(|| "constant".into());
                 if mode != "constant" {
-                    return Err(self.err(node, format!("mode={mode} is not supported (constant only)")));
+                    return Err(self.err(
+                        node,
+                        format!("mode={mode} is not supported (constant only)"),
+                    ));
                 }
                 let (pads, value) = if opset < 11 {
-                    (attr_ints(node, "pads").unwrap_or_default(), attr_f(node, "value", 0.0))
+                    (
+                        attr_ints(node, "pads").unwrap_or_default(),
+                        attr_f(node, "value", 0.0),
+                    )
                 } else {
                     let v = match self.get(node, 2)? {
                         Some(Val::Const(c)) => c.floats()[0],
@@ -657,12 +947,19 @@ impl<'g> Planner<'g> {
                 if pads.iter().any(|&p| p < 0) {
                     return Err(self.err(node, "negative pads are not supported"));
                 }
-                Op::Pad { pads: pads.iter().map(|&p| p as usize).collect(), value: self.quantize(node, value)? }
+                Op::Pad {
+                    pads: pads.iter().map(|&p| p as usize).collect(),
+                    value: self.quantize(node, value)?,
+                }
             }
-            "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose" | "Slice" | "Gather" => self.layout_op(node)?,
+            "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose" | "Slice" | "Gather" => {
+                self.layout_op(node)?
+            }
             "Concat" => {
                 let op = self.layout_op(node)?;
-                let inputs = (0..node.input.len()).map(|i| self.operand(node, i)).collect::<Result<Vec<_>>>()?;
+                let inputs = (0..node.input.len())
+                    .map(|i| self.operand(node, i))
+                    .collect::<Result<Vec<_>>>()?;
                 return self.step(node, op, inputs);
             }
             _ => return Err(self.unsupported(node)),
@@ -697,15 +994,25 @@ fn node_name(node: &pb::NodeProto) -> String {
 fn transpose_const(c: &Const) -> Const {
     let (r, k) = (c.shape[0], c.shape[1]);
     let f = c.floats();
-    let data = (0..k).flat_map(|j| (0..r).map(move |i| (i, j))).map(|(i, j)| f[i * k + j]).collect();
-    Const { shape: vec![k, r], data: ConstData::Float(data) }
+    let data = (0..k)
+        .flat_map(|j| (0..r).map(move |i| (i, j)))
+        .map(|(i, j)| f[i * k + j])
+        .collect();
+    Const {
+        shape: vec![k, r],
+        data: ConstData::Float(data),
+    }
 }
 
 /// Multiply-accumulates of a dense op.
 fn macs(op: &Op, inputs: &[&Tensor], out: &Tensor) -> usize {
     match op {
         Op::MatMul | Op::MatMulNt | Op::Gemm { .. } => {
-            let k = if let Op::Gemm { trans_a: true, .. } = op { inputs[0].shape[0] } else { *inputs[0].shape.last().unwrap_or(&1) };
+            let k = if let Op::Gemm { trans_a: true, .. } = op {
+                inputs[0].shape[0]
+            } else {
+                *inputs[0].shape.last().unwrap_or(&1)
+            };
             out.len() * k
         }
         Op::Conv { .. } => out.len() * inputs[1].shape[1..].iter().product::<usize>(),
@@ -744,13 +1051,34 @@ pub fn execute(q: Q, op: &Op, t: &[&Tensor]) -> std::result::Result<Tensor, Fixe
         Op::Softmax { axis, log: true } => log_softmax(q, t[0], *axis)?,
         Op::MatMul => matmul(q, t[0], t[1])?,
         Op::MatMulNt => matmul_nt(q, t[0], t[1])?,
-        Op::Gemm { alpha, beta, trans_a, trans_b } => gemm(q, t[0], t[1], t.get(2).copied(), *alpha, *beta, *trans_a, *trans_b)?,
+        Op::Gemm {
+            alpha,
+            beta,
+            trans_a,
+            trans_b,
+        } => gemm(
+            q,
+            t[0],
+            t[1],
+            t.get(2).copied(),
+            *alpha,
+            *beta,
+            *trans_a,
+            *trans_b,
+        )?,
         Op::Conv { window, group } => conv(q, t[0], t[1], t.get(2).copied(), window, *group)?,
         Op::MaxPool { window } => max_pool(t[0], window)?,
-        Op::AveragePool { window, count_include_pad } => average_pool(t[0], window, *count_include_pad)?,
+        Op::AveragePool {
+            window,
+            count_include_pad,
+        } => average_pool(t[0], window, *count_include_pad)?,
         Op::GlobalAveragePool => global_average_pool(t[0])?,
         Op::BatchNorm { eps } => batch_norm(q, t[0], t[1], t[2], t[3], t[4], *eps)?,
-        Op::Reduce { kind, axes, keepdims } => {
+        Op::Reduce {
+            kind,
+            axes,
+            keepdims,
+        } => {
             let axes = (!axes.is_empty()).then_some(axes.as_slice());
             match kind {
                 ReduceKind::Sum => reduce_sum(t[0], axes, *keepdims)?,
@@ -758,15 +1086,28 @@ pub fn execute(q: Q, op: &Op, t: &[&Tensor]) -> std::result::Result<Tensor, Fixe
                 ReduceKind::Max => reduce_max(t[0], axes, *keepdims)?,
             }
         }
-        Op::ArgMax { axis, keepdims, select_last } => argmax(t[0], *axis, *keepdims, *select_last)?,
+        Op::ArgMax {
+            axis,
+            keepdims,
+            select_last,
+        } => argmax(t[0], *axis, *keepdims, *select_last)?,
         Op::Reshape { shape } => reshape(t[0], shape)?,
         Op::Flatten { axis } => flatten(t[0], *axis)?,
         Op::Squeeze { axes } => squeeze(t[0], (!axes.is_empty()).then_some(axes.as_slice()))?,
         Op::Unsqueeze { axes } => unsqueeze(t[0], axes)?,
         Op::Transpose { perm } => transpose(t[0], (!perm.is_empty()).then_some(perm.as_slice()))?,
         Op::Concat { axis } => concat(t, *axis)?,
-        Op::Slice { starts, ends, axes, steps } => slice(t[0], starts, ends, Some(axes), Some(steps))?,
-        Op::Gather { axis, indices, indices_shape } => gather(t[0], indices, indices_shape, *axis)?,
+        Op::Slice {
+            starts,
+            ends,
+            axes,
+            steps,
+        } => slice(t[0], starts, ends, Some(axes), Some(steps))?,
+        Op::Gather {
+            axis,
+            indices,
+            indices_shape,
+        } => gather(t[0], indices, indices_shape, *axis)?,
         Op::Pad { pads, value } => pad(t[0], pads, *value)?,
     })
 }
@@ -777,7 +1118,17 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
         graph,
         q,
         vals: HashMap::new(),
-        plan: Plan { name: graph.name.clone(), q, inputs: graph.inputs.clone(), outputs: vec![], values: vec![], steps: vec![], weights: vec![], macs: 0, max_abs: 0 },
+        plan: Plan {
+            name: graph.name.clone(),
+            q,
+            inputs: graph.inputs.clone(),
+            outputs: vec![],
+            values: vec![],
+            steps: vec![],
+            weights: vec![],
+            macs: 0,
+            max_abs: 0,
+        },
         weight_ids: HashMap::new(),
         index_values: HashSet::new(),
     };
@@ -785,8 +1136,13 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
         p.vals.insert(c_name.clone(), Val::Const(c.clone()));
     }
     for (i, input) in graph.inputs.iter().enumerate() {
-        p.plan.values.push(ValueInfo { name: input.name.clone(), shape: input.shape.clone(), index: false });
-        p.vals.insert(input.name.clone(), Val::Runtime(i, inputs[i].clone()));
+        p.plan.values.push(ValueInfo {
+            name: input.name.clone(),
+            shape: input.shape.clone(),
+            index: false,
+        });
+        p.vals
+            .insert(input.name.clone(), Val::Runtime(i, inputs[i].clone()));
     }
     for node in &graph.nodes {
         p.node(node)?;
@@ -798,8 +1154,16 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
                 p.plan.outputs.push(*id);
                 outs.push(t.clone());
             }
-            Some(Val::Const(_)) => return Err(TranspileError::Other(format!("output `{name}` is a constant: nothing to prove"))),
-            None => return Err(TranspileError::Other(format!("output `{name}` is not produced by any node"))),
+            Some(Val::Const(_)) => {
+                return Err(TranspileError::Other(format!(
+                    "output `{name}` is a constant: nothing to prove"
+                )))
+            }
+            None => {
+                return Err(TranspileError::Other(format!(
+                    "output `{name}` is not produced by any node"
+                )))
+            }
         }
     }
     Ok((p.plan, outs))
@@ -821,9 +1185,17 @@ impl Plan {
                     Operand::Weight(w) => &self.weights[*w].tensor,
                 })
                 .collect();
-            let out = execute(self.q, &s.op, &ts).map_err(|source| TranspileError::Fixed { node: s.node.clone(), op: s.op_type.clone(), source })?;
+            let out = execute(self.q, &s.op, &ts).map_err(|source| TranspileError::Fixed {
+                node: s.node.clone(),
+                op: s.op_type.clone(),
+                source,
+            })?;
             vals[s.output] = Some(out);
         }
-        Ok(self.outputs.iter().map(|&o| vals[o].clone().expect("computed")).collect())
+        Ok(self
+            .outputs
+            .iter()
+            .map(|&o| vals[o].clone().expect("computed"))
+            .collect())
     }
 }

@@ -41,26 +41,52 @@ enum Outcome {
 fn run_case(dir: &Path) -> Outcome {
     let model = dir.join("model.onnx");
     let data = dir.join("test_data_set_0");
-    let inputs: Vec<_> = (0..).map(|i| data.join(format!("input_{i}.pb"))).take_while(|p| p.exists()).map(|p| read_pb(&p)).collect();
-    let outputs: Vec<_> = (0..).map(|i| data.join(format!("output_{i}.pb"))).take_while(|p| p.exists()).map(|p| read_pb(&p)).collect();
-    let values: usize = inputs.iter().map(|c| c.shape.iter().product::<usize>()).sum();
+    let inputs: Vec<_> = (0..)
+        .map(|i| data.join(format!("input_{i}.pb")))
+        .take_while(|p| p.exists())
+        .map(|p| read_pb(&p))
+        .collect();
+    let outputs: Vec<_> = (0..)
+        .map(|i| data.join(format!("output_{i}.pb")))
+        .take_while(|p| p.exists())
+        .map(|p| read_pb(&p))
+        .collect();
+    let values: usize = inputs
+        .iter()
+        .map(|c| c.shape.iter().product::<usize>())
+        .sum();
     if values > MAX_INPUT_VALUES {
-        return Outcome::Skipped(format!("input of {values} values (above the CI budget of {MAX_INPUT_VALUES})"));
+        return Outcome::Skipped(format!(
+            "input of {values} values (above the CI budget of {MAX_INPUT_VALUES})"
+        ));
     }
     if inputs.iter().any(|c| c.is_int()) {
         return Outcome::Unsupported("integer (index) inputs".into());
     }
     let floats: Vec<Vec<f64>> = inputs.iter().map(|c| c.floats()).collect();
     let shapes = match transpile::load::load(&model, &Default::default()) {
-        Ok(g) => g.inputs.iter().zip(&inputs).map(|(i, c)| (i.name.clone(), c.shape.clone())).collect(),
+        Ok(g) => g
+            .inputs
+            .iter()
+            .zip(&inputs)
+            .map(|(i, c)| (i.name.clone(), c.shape.clone()))
+            .collect(),
         Err(e) => return Outcome::Unsupported(e.to_string()),
     };
-    let opts = transpile::Options { scale_bits: Some(16), input_shapes: shapes, calibrate: Some(floats.clone()) };
-    let expects_nan = outputs.iter().any(|c| c.floats().iter().any(|v| v.is_nan()));
+    let opts = transpile::Options {
+        scale_bits: Some(16),
+        input_shapes: shapes,
+        calibrate: Some(floats.clone()),
+    };
+    let expects_nan = outputs
+        .iter()
+        .any(|c| c.floats().iter().any(|v| v.is_nan()));
     let plan = match transpile::plan_model(&model, &opts) {
         Ok(p) => p,
         Err(e @ transpile::TranspileError::Fixed { .. }) if expects_nan => {
-            return Outcome::Unsupported(format!("expects NaN outputs; fixed point rejects the input instead ({e})"));
+            return Outcome::Unsupported(format!(
+                "expects NaN outputs; fixed point rejects the input instead ({e})"
+            ));
         }
         Err(e @ transpile::TranspileError::Fixed { .. }) => return Outcome::Fail(e.to_string()),
         Err(e) => return Outcome::Unsupported(e.to_string()),
@@ -74,19 +100,29 @@ fn run_case(dir: &Path) -> Outcome {
         Ok(p) => p,
         Err(e) => return Outcome::Fail(format!("generated Cairo does not compile: {e}")),
     };
-    let values: Vec<Felt252> = raw.iter().flat_map(|t| t.data.iter().map(|&v| Felt252::from(v))).collect();
+    let values: Vec<Felt252> = raw
+        .iter()
+        .flat_map(|t| t.data.iter().map(|&v| Felt252::from(v)))
+        .collect();
     let mut args = vec![Felt252::from(values.len())];
     args.extend(values);
     let run = match runner::execute(&program, &args) {
         Ok(r) => r,
         Err(e) => return Outcome::Fail(format!("VM: {e}")),
     };
-    let o: Vec<i64> = run.output.iter().map(|f| runner::felt_to_i64(f).unwrap()).collect();
+    let o: Vec<i64> = run
+        .output
+        .iter()
+        .map(|f| runner::felt_to_i64(f).unwrap())
+        .collect();
     let mut at = 1;
     let mut worst = 0f64;
     for (k, want) in outputs.iter().enumerate() {
         let rank = o[at] as usize;
-        let shape: Vec<usize> = o[at + 1..at + 1 + rank].iter().map(|&d| d as usize).collect();
+        let shape: Vec<usize> = o[at + 1..at + 1 + rank]
+            .iter()
+            .map(|&d| d as usize)
+            .collect();
         let len = o[at + 1 + rank] as usize;
         let data = o[at + 2 + rank..at + 2 + rank + len].to_vec();
         at += 2 + rank + len;
@@ -96,7 +132,11 @@ fn run_case(dir: &Path) -> Outcome {
         }
         let w = want.floats();
         if got.data.len() != w.len() {
-            return Outcome::Fail(format!("output {k}: {} values, expected {}", got.data.len(), w.len()));
+            return Outcome::Fail(format!(
+                "output {k}: {} values, expected {}",
+                got.data.len(),
+                w.len()
+            ));
         }
         for (g, e) in got.data.iter().zip(&w) {
             let err = (plan.q.to_f64(*g) - e).abs() / e.abs().max(1.0);
@@ -106,7 +146,10 @@ fn run_case(dir: &Path) -> Outcome {
     if worst > TOLERANCE {
         return Outcome::Fail(format!("error {worst:.2e} above {TOLERANCE:e}"));
     }
-    Outcome::Pass { err: worst, steps: run.steps }
+    Outcome::Pass {
+        err: worst,
+        steps: run.steps,
+    }
 }
 
 #[test]
@@ -114,7 +157,10 @@ fn pytorch_layer_tests() {
     let root = onnx_data_dir();
     let mut cases = Vec::new();
     for suite in ["pytorch-converted", "pytorch-operator"] {
-        let mut names: Vec<_> = std::fs::read_dir(root.join(suite)).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<_> = std::fs::read_dir(root.join(suite))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         names.sort();
         cases.extend(names.into_iter().map(|n| (suite, n)));
     }
@@ -144,11 +190,16 @@ fn pytorch_layer_tests() {
                 })
             })
             .collect();
-        let mut all: Vec<_> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+        let mut all: Vec<_> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect();
         all.sort_by_key(|(i, _)| *i);
         all
     });
-    let mut table = String::from("| suite | case | result | max error | Cairo steps |\n|---|---|---|---|---|\n");
+    let mut table = String::from(
+        "| suite | case | result | max error | Cairo steps |\n|---|---|---|---|---|\n",
+    );
     let (mut pass, mut unsupported, mut skipped, mut failures) = (0, 0, 0, Vec::new());
     for (i, outcome) in &results {
         let (suite, name) = &cases[*i];
@@ -159,7 +210,13 @@ fn pytorch_layer_tests() {
             }
             Outcome::Unsupported(why) => {
                 unsupported += 1;
-                let short: String = why.split(". Supported ops").next().unwrap_or(why).chars().take(110).collect();
+                let short: String = why
+                    .split(". Supported ops")
+                    .next()
+                    .unwrap_or(why)
+                    .chars()
+                    .take(110)
+                    .collect();
                 format!("unsupported: {} | | ", short.replace('|', "/"))
             }
             Outcome::Skipped(why) => {
@@ -173,12 +230,21 @@ fn pytorch_layer_tests() {
         };
         table.push_str(&format!("| {suite} | {name} | {row} |\n"));
     }
-    let summary = format!("{pass} pass, {unsupported} unsupported, {skipped} skipped, {} fail (of {})", failures.len(), cases.len());
+    let summary = format!(
+        "{pass} pass, {unsupported} unsupported, {skipped} skipped, {} fail (of {})",
+        failures.len(),
+        cases.len()
+    );
     println!("{summary}\n{table}");
-    assert!(failures.is_empty(), "conformance failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "conformance failures:\n{}",
+        failures.join("\n")
+    );
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/OPS.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
-    let marker = "<!-- conformance table (generated by crates/transpile/tests/conformance.rs) -->\n";
+    let marker =
+        "<!-- conformance table (generated by crates/transpile/tests/conformance.rs) -->\n";
     let generated = format!("{marker}{summary}\n\n{table}");
     if only.is_some() {
         return;
@@ -187,6 +253,9 @@ fn pytorch_layer_tests() {
         let head = doc.split(marker).next().unwrap_or("").to_string();
         std::fs::write(&doc_path, head + &generated).unwrap();
     } else {
-        assert!(doc.contains(&generated), "docs/OPS.md is out of date: rerun this test with CAIRN_UPDATE_DOCS=1");
+        assert!(
+            doc.contains(&generated),
+            "docs/OPS.md is out of date: rerun this test with CAIRN_UPDATE_DOCS=1"
+        );
     }
 }

@@ -32,7 +32,12 @@ fn models() -> &'static Path {
 fn expected(name: &str) -> Vec<f64> {
     let text = std::fs::read_to_string(models().join(name).join("expected.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["output_data"][0].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v["output_data"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 /// Transpiles, runs in the VM, checks bit-exactness; returns (dequantized output, steps, MACs).
@@ -41,7 +46,8 @@ fn run_model(name: &str, opts: &transpile::Options) -> (Vec<f64>, usize, usize) 
     let plan = transpile::plan_model(&model, opts).unwrap();
     let out_dir = tempfile::tempdir().unwrap();
     let pkg = out_dir.path().join(format!("{name}_cairo"));
-    let meta = transpile::write_package(&plan, &model, &pkg, &transpile::default_tensor_lib()).unwrap();
+    let meta =
+        transpile::write_package(&plan, &model, &pkg, &transpile::default_tensor_lib()).unwrap();
     let input = transpile::read_input_json(&models().join(name).join("input.json")).unwrap();
     let raw = transpile::quantize_inputs(plan.q, &plan.inputs, &input).unwrap();
     let reference = plan.run(&raw).unwrap();
@@ -50,21 +56,35 @@ fn run_model(name: &str, opts: &transpile::Options) -> (Vec<f64>, usize, usize) 
     let mut args = vec![Felt252::from(raw[0].data.len())];
     args.extend(raw[0].data.iter().map(|&v| Felt252::from(v)));
     let run = runner::execute(&program, &args).unwrap();
-    let o: Vec<i64> = run.output.iter().map(|f| runner::felt_to_i64(f).unwrap()).collect();
+    let o: Vec<i64> = run
+        .output
+        .iter()
+        .map(|f| runner::felt_to_i64(f).unwrap())
+        .collect();
     assert_eq!(o[0], 1, "one output tensor");
     let rank = o[1] as usize;
     let shape: Vec<usize> = o[2..2 + rank].iter().map(|&d| d as usize).collect();
     let data = o[3 + rank..].to_vec();
     assert_eq!(o[2 + rank] as usize, data.len());
     let vm = Tensor { shape, data };
-    assert_eq!(vm, reference[0], "{name}: the Cairo VM output differs from the Rust reference");
+    assert_eq!(
+        vm, reference[0],
+        "{name}: the Cairo VM output differs from the Rust reference"
+    );
     assert_eq!(vm.shape, meta.outputs[0].shape);
-    (vm.data.iter().map(|&v| plan.q.to_f64(v)).collect(), run.steps, plan.macs)
+    (
+        vm.data.iter().map(|&v| plan.q.to_f64(v)).collect(),
+        run.steps,
+        plan.macs,
+    )
 }
 
 fn max_err(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
 }
 
 /// Tolerances against onnxruntime at scale 2^16: inputs and weights are rounded to 2^-17, so a
@@ -72,7 +92,12 @@ fn max_err(a: &[f64], b: &[f64]) -> f64 {
 #[test]
 fn linear_mlp_and_cnns_match_reference_and_onnxruntime() {
     let opts = transpile::Options::default();
-    for (name, tol) in [("linear", 1e-4), ("mlp", 2e-3), ("tiny_cnn", 1e-3), ("lenet", 5e-3)] {
+    for (name, tol) in [
+        ("linear", 1e-4),
+        ("mlp", 2e-3),
+        ("tiny_cnn", 1e-3),
+        ("lenet", 5e-3),
+    ] {
         let (out, steps, macs) = run_model(name, &opts);
         let err = max_err(&out, &expected(name));
         println!("{name}: max abs error {err:.2e} vs onnxruntime, {steps} steps, {macs} MACs");
@@ -83,9 +108,16 @@ fn linear_mlp_and_cnns_match_reference_and_onnxruntime() {
 #[test]
 fn calibration_picks_a_finer_scale_and_stays_exact() {
     let sample = transpile::read_input_json(&models().join("mlp/input.json")).unwrap();
-    let opts = transpile::Options { calibrate: Some(sample), ..Default::default() };
+    let opts = transpile::Options {
+        calibrate: Some(sample),
+        ..Default::default()
+    };
     let plan = transpile::plan_model(&models().join("mlp/model.onnx"), &opts).unwrap();
-    assert!(plan.q.bits() > 16, "calibrated scale {} should beat the default", plan.q.bits());
+    assert!(
+        plan.q.bits() > 16,
+        "calibrated scale {} should beat the default",
+        plan.q.bits()
+    );
     assert!(plan.max_abs <= fixed::MAX_ABS / transpile::CALIBRATION_HEADROOM);
     let (out, _, _) = run_model("mlp", &opts);
     assert!(max_err(&out, &expected("mlp")) <= 1e-4);
@@ -97,7 +129,11 @@ fn write_model(dir: &Path, script: &str) -> PathBuf {
         "import onnx\nfrom onnx import helper, TensorProto as T\n{script}\nonnx.save(m, r'{}')\n",
         path.display()
     );
-    let status = Command::new("python3").arg("-c").arg(code).status().unwrap();
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .status()
+        .unwrap();
     assert!(status.success());
     path
 }
@@ -111,8 +147,13 @@ fn unsupported_op_names_node_and_lists_supported_ops() {
          [helper.make_tensor_value_info('x', T.FLOAT, [1, 4])], [helper.make_tensor_value_info('y', T.FLOAT, [1, 4])])\n\
          m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)])",
     );
-    let err = transpile::plan_model(&model, &Default::default()).unwrap_err().to_string();
-    assert!(err.contains("wave") && err.contains("Cos") && err.contains("Gemm"), "{err}");
+    let err = transpile::plan_model(&model, &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("wave") && err.contains("Cos") && err.contains("Gemm"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -120,9 +161,13 @@ fn bad_files_and_outputs_fail_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.onnx");
     std::fs::write(&junk, b"not a model").unwrap();
-    let err = transpile::plan_model(&junk, &Default::default()).unwrap_err().to_string();
+    let err = transpile::plan_model(&junk, &Default::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("junk.onnx"), "{err}");
-    let missing = transpile::plan_model(&dir.path().join("none.onnx"), &Default::default()).unwrap_err().to_string();
+    let missing = transpile::plan_model(&dir.path().join("none.onnx"), &Default::default())
+        .unwrap_err()
+        .to_string();
     assert!(missing.contains("no such file"), "{missing}");
 
     // An existing folder that is not ours is never overwritten.
@@ -131,7 +176,9 @@ fn bad_files_and_outputs_fail_cleanly() {
     let theirs = dir.path().join("theirs");
     std::fs::create_dir(&theirs).unwrap();
     std::fs::write(theirs.join("keep.txt"), "x").unwrap();
-    let err = transpile::write_package(&plan, &model, &theirs, &transpile::default_tensor_lib()).unwrap_err().to_string();
+    let err = transpile::write_package(&plan, &model, &theirs, &transpile::default_tensor_lib())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("refusing"), "{err}");
     assert!(theirs.join("keep.txt").exists());
 
@@ -143,6 +190,11 @@ fn bad_files_and_outputs_fail_cleanly() {
          [helper.make_tensor_value_info('x', T.FLOAT, [1, 1])], [helper.make_tensor_value_info('y', T.FLOAT, [1, 1])], [w])\n\
          m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)])",
     );
-    let err = transpile::plan_model(&big, &Default::default()).unwrap_err().to_string();
-    assert!(err.contains("scale_up") && err.contains("does not fit"), "{err}");
+    let err = transpile::plan_model(&big, &Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("scale_up") && err.contains("does not fit"),
+        "{err}"
+    );
 }

@@ -93,7 +93,10 @@ fn main() {
     let n = 1024;
     let a = tensor(vec![n], 8);
     // Divisors kept away from zero.
-    let b = Tensor { shape: vec![n], data: tensor(vec![n], 9).data.iter().map(|v| v | 1).collect() };
+    let b = Tensor {
+        shape: vec![n],
+        data: tensor(vec![n], 9).data.iter().map(|v| v | 1).collect(),
+    };
     let shape = format!("[{n}]");
     for (name, code) in [("Add", 1), ("Mul", 3), ("Div", 4), ("Max", 5)] {
         row(name, &shape, n, "element", net_steps(code, &[], &[&a, &b]));
