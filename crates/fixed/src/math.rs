@@ -42,7 +42,7 @@ fn fmul(y: i128, t: u128) -> i128 {
 fn exp_poly(r: u128) -> u128 {
     let mut y = EXP_C[10];
     for c in EXP_C[..10].iter().rev() {
-        y = c + (y * r >> 32);
+        y = c + ((y * r) >> 32);
     }
     y
 }
@@ -68,11 +68,11 @@ pub fn ln_p(v: u128) -> i128 {
     let m = 127 - v.leading_zeros();
     let t = (v << 32) >> m;
     let s = ((t - ONE_P) << 32) / (t + ONE_P);
-    let s2 = s * s >> 32;
+    let s2 = (s * s) >> 32;
     let mut term = s;
     let mut sum = s;
     for j in 1..=7u128 {
-        term = term * s2 >> 32;
+        term = (term * s2) >> 32;
         sum += term / (2 * j + 1);
     }
     2 * sum as i128 + (i128::from(m) - 32) * LN2_P as i128
@@ -162,13 +162,13 @@ fn erf_p(u: i128) -> i128 {
     let r = if a >= 6 * ONE_P {
         ONE_P as i128
     } else {
-        let t = recip_p(ONE_P, ONE_P + (ERF_P * a >> 32));
+        let t = recip_p(ONE_P, ONE_P + ((ERF_P * a) >> 32));
         let mut y = ERF_A[4];
         for c in ERF_A[..4].iter().rev() {
             y = c + fmul(y, t);
         }
         let y = fmul(y, t);
-        ONE_P as i128 - fmul(y, exp_neg_p(a * a >> 32))
+        ONE_P as i128 - fmul(y, exp_neg_p((a * a) >> 32))
     };
     if u < 0 {
         -r

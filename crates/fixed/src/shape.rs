@@ -73,7 +73,7 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Result<Tensor, FixedError> {
     }
     let known: usize = out.iter().product();
     if let Some(i) = infer {
-        if known == 0 || x.len() % known != 0 {
+        if known == 0 || !x.len().is_multiple_of(known) {
             return Err(err(op, Reason::Shape));
         }
         out[i] = x.len() / known;

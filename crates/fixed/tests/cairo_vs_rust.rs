@@ -163,7 +163,8 @@ fn binary_ops_broadcast_bit_exact() {
 #[test]
 fn unary_and_nonlinear_bit_exact() {
     let mut rng = Rng(0x5eed_0002);
-    let ops: [(i64, &str, fn(Q, &Tensor) -> Result<Tensor, FixedError>); 11] = [
+    type UnaryOp = fn(Q, &Tensor) -> Result<Tensor, FixedError>;
+    let ops: [(i64, &str, UnaryOp); 11] = [
         (10, "neg", |_, a| Ok(neg(a))),
         (11, "abs", |_, a| Ok(abs(a))),
         (12, "relu", |_, a| Ok(relu(a))),
