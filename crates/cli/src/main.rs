@@ -46,7 +46,8 @@ enum Command {
         /// Write the outputs (floats, raw fixed-point values, shapes, steps) as JSON (with --input).
         #[arg(long, requires = "input")]
         output: Option<PathBuf>,
-        /// Also run the source model in floats (tract) and print the max abs error (with --input).
+        /// Also run the source model in floats (tract), print the max abs error and the Cairo
+        /// steps of each layer (with --input).
         #[arg(long, requires = "input")]
         compare: bool,
     },
@@ -189,7 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             compare,
         } => {
             let (felts, m) = arguments(&package, &args)?;
-            let (_, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
+            let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
             println!("output: [{}]", felts_to_string(&execution.output));
             if let Some(m) = &m {
                 let outputs = print_model_outputs(m, &execution.output)?;
@@ -200,6 +201,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if compare {
                     let err = model::compare(&package, m, &outputs)?;
                     println!("max abs error vs float (tract): {err:.3e}");
+                    println!("steps by layer:");
+                    for (layer, steps) in model::layer_profile(&package, &program, &execution)? {
+                        println!(
+                            "  {steps:>10}  {:5.1}%  {layer}",
+                            100.0 * steps as f64 / execution.steps as f64
+                        );
+                    }
                 }
                 if m.meta.macs > 0 {
                     println!(

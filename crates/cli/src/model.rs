@@ -123,3 +123,32 @@ pub fn compare(package: &Path, m: &ModelInput, outputs: &[Tensor]) -> Result<f64
     }
     Ok(worst)
 }
+
+/// Cairo steps per layer of a transpiled model: each `let vN = ...;` line of the generated
+/// `predict` is one ONNX node (named by the comment above it); the rest is input handling.
+pub fn layer_profile(
+    package: &Path,
+    program: &runner::CompiledProgram,
+    execution: &runner::Execution,
+) -> Result<Vec<(String, usize)>> {
+    let source = std::fs::read_to_string(package.join("src/lib.cairo"))?;
+    let lines: Vec<&str> = source.lines().collect();
+    let mut names = std::collections::BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim_start().starts_with("let v") && i > 0 {
+            if let Some(comment) = lines[i - 1].trim_start().strip_prefix("// ") {
+                names.insert(i as u32 + 1, comment.to_string());
+            }
+        }
+    }
+    let keys = names.keys().copied().collect();
+    let profile = runner::line_profile(program, execution, &keys)?;
+    let mut out = vec![(
+        "input checks and output".to_string(),
+        profile.get(&0).copied().unwrap_or(0),
+    )];
+    for (line, name) in names {
+        out.push((name, profile.get(&line).copied().unwrap_or(0)));
+    }
+    Ok(out)
+}

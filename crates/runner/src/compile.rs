@@ -56,6 +56,15 @@ pub struct PanicSite {
     pub in_package: bool,
 }
 
+/// Bytecode offsets `[start, end)` of one Sierra statement and the lines of the package's
+/// `src/lib.cairo` it comes from (the statement's own line, then the lines it was inlined into).
+#[derive(Debug, Clone)]
+pub struct SourceLines {
+    pub start: usize,
+    pub end: usize,
+    pub lines: Vec<u32>,
+}
+
 /// A compiled executable, ready for the VM.
 #[derive(Debug, Clone)]
 pub struct CompiledProgram {
@@ -71,6 +80,8 @@ pub struct CompiledProgram {
     pub used_builtins: Vec<String>,
     /// Places where panics are created.
     pub panic_sites: Vec<PanicSite>,
+    /// Code that comes from the package's `src/lib.cairo`, by statement (for step profiles).
+    pub source_lines: Vec<SourceLines>,
 }
 
 /// The corelib folder: `$CAIRN_CORELIB`, else `build/corelib/src` of this repository.
@@ -208,6 +219,7 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
         .assemble_ex(prologue.iter().chain(&wrapper.header), &wrapper.footer);
 
     let panic_sites = find_panic_sites(&db, &compiled, header_len, &crate_ids);
+    let source_lines = find_source_lines(&db, &compiled, header_len, &dir.join("src/lib.cairo"));
     Ok(CompiledProgram {
         name: package.name.clone(),
         bytecode: assembled.bytecode,
@@ -215,6 +227,7 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
         end_pc,
         used_builtins,
         panic_sites,
+        source_lines,
     })
 }
 
@@ -315,6 +328,63 @@ fn stwo_prologue(used: &[String]) -> (Vec<Instruction>, usize) {
         false,
     ));
     (code, end_pc)
+}
+
+/// `path:line:col` of each location of a statement, innermost first.
+fn statement_locations(
+    db: &RootDatabase,
+    compiled: &cairo_lang_executable::compile::CompileExecutableResult,
+    idx: usize,
+) -> Vec<String> {
+    compiled
+        .debug_info
+        .statements_locations
+        .locations
+        .get(&cairo_lang_sierra::program::StatementIdx(idx))
+        .map(|locs| {
+            locs.iter()
+                .map(|loc| {
+                    let full = format!("{:?}", loc.diagnostic_location(db).debug(db));
+                    full.lines().next().unwrap_or_default().trim().to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Maps code to lines of the package's main file, for attributing steps to source lines.
+fn find_source_lines(
+    db: &RootDatabase,
+    compiled: &cairo_lang_executable::compile::CompileExecutableResult,
+    header_len: usize,
+    main_file: &Path,
+) -> Vec<SourceLines> {
+    let main = std::fs::canonicalize(main_file).unwrap_or_else(|_| main_file.to_path_buf());
+    let prefix = format!("{}:", main.display());
+    let casm_info = &compiled
+        .builder
+        .casm_program()
+        .debug_info
+        .sierra_statement_info;
+    let mut out = Vec::new();
+    for (idx, info) in casm_info.iter().enumerate() {
+        if info.end_offset == info.start_offset {
+            continue;
+        }
+        let lines: Vec<u32> = statement_locations(db, compiled, idx)
+            .iter()
+            .filter_map(|l| l.strip_prefix(&prefix))
+            .filter_map(|rest| rest.split(':').next()?.parse().ok())
+            .collect();
+        if !lines.is_empty() {
+            out.push(SourceLines {
+                start: header_len + info.start_offset,
+                end: header_len + info.end_offset,
+                lines,
+            });
+        }
+    }
+    out
 }
 
 /// Finds the Sierra statements that create a `PanicResult::Err`, with their source locations.

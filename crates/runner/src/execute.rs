@@ -194,3 +194,63 @@ fn panic_location(compiled: &CompiledProgram, runner: &CairoRunner) -> Option<St
     }
     first_any
 }
+
+/// Cairo steps by source line of the package's `src/lib.cairo`, for a function whose statements
+/// sit on `lines`: steps in that function's frame on one of `lines` are charged to it, and steps
+/// spent elsewhere in between (calls it makes, code without a line) to the next of its lines
+/// executed (a call's result is handled on the call's own line). Steps before the first of
+/// `lines` and after the last are charged to line 0.
+pub fn line_profile(
+    compiled: &CompiledProgram,
+    execution: &Execution,
+    lines: &std::collections::BTreeSet<u32>,
+) -> Result<BTreeMap<u32, usize>, RunnerError> {
+    let trace = execution
+        .runner
+        .get_relocatable_trace()
+        .map_err(|e| RunnerError::Vm(format!("no trace: {e}")))?;
+    let mut spans: Vec<(usize, usize, u32)> = compiled
+        .source_lines
+        .iter()
+        .filter_map(|s| {
+            s.lines
+                .iter()
+                .rev()
+                .find(|l| lines.contains(l))
+                .map(|&l| (s.start, s.end, l))
+        })
+        .collect();
+    spans.sort();
+    let line_at = |pc: usize| {
+        let i = spans.partition_point(|s| s.0 <= pc);
+        (i > 0 && pc < spans[i - 1].1).then(|| spans[i - 1].2)
+    };
+    let mut profile = BTreeMap::new();
+    // The profiled function's frame: that of the first step on one of `lines`; the function
+    // starts at the first step run in that frame.
+    let Some(frame) = trace
+        .iter()
+        .find(|e| e.pc.segment_index == 0 && line_at(e.pc.offset).is_some())
+        .map(|e| e.fp)
+    else {
+        profile.insert(0, trace.len());
+        return Ok(profile);
+    };
+    let (mut pending, mut started) = (0usize, false);
+    for entry in trace {
+        started |= entry.fp == frame;
+        let line = (entry.pc.segment_index == 0 && entry.fp == frame)
+            .then(|| line_at(entry.pc.offset))
+            .flatten();
+        match line {
+            Some(line) => {
+                *profile.entry(line).or_insert(0) += pending + 1;
+                pending = 0;
+            }
+            None if !started => *profile.entry(0).or_insert(0) += 1,
+            None => pending += 1,
+        }
+    }
+    *profile.entry(0).or_insert(0) += pending;
+    Ok(profile)
+}

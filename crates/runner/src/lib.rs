@@ -16,9 +16,11 @@ mod package;
 mod panic;
 
 pub use cairo_vm::Felt252;
-pub use compile::{compile_package, corelib_dir, CompiledProgram, PanicSite, STWO_BUILTINS};
+pub use compile::{
+    compile_package, corelib_dir, CompiledProgram, PanicSite, SourceLines, STWO_BUILTINS,
+};
 pub use error::RunnerError;
-pub use execute::{execute, vm_program, Execution};
+pub use execute::{execute, line_profile, vm_program, Execution};
 pub use package::Package;
 pub use panic::{describe_panic, short_string};
 
