@@ -26,6 +26,7 @@ pub const SUPPORTED_OPS: &[&str] = &[
     "Conv",
     "Div",
     "Dropout",
+    "Elu",
     "Erf",
     "Exp",
     "Flatten",
@@ -44,21 +45,26 @@ pub const SUPPORTED_OPS: &[&str] = &[
     "Mul",
     "Neg",
     "Pad",
+    "Pow",
+    "PRelu",
     "ReduceMax",
     "ReduceMean",
     "ReduceSum",
     "Relu",
     "Reshape",
+    "Selu",
     "Shape",
     "Sigmoid",
     "Slice",
     "Softmax",
     "Softplus",
+    "Split",
     "Sqrt",
     "Squeeze",
     "Sub",
     "Sum",
     "Tanh",
+    "Tile",
     "Transpose",
     "Unsqueeze",
 ];
@@ -357,6 +363,19 @@ impl<'g> Planner<'g> {
 
     /// Adds a step, runs it with the reference to learn its output, and records the output.
     fn step(&mut self, node: &pb::NodeProto, op: Op, inputs: Vec<(Operand, Tensor)>) -> Result<()> {
+        self.emit(node, op, inputs, &node.output[0].clone())
+            .map(|_| ())
+    }
+
+    /// Adds a step producing value `out` (a node output, or an intermediate of a node that maps
+    /// to several library calls), runs it with the reference and returns the new operand.
+    fn emit(
+        &mut self,
+        node: &pb::NodeProto,
+        op: Op,
+        inputs: Vec<(Operand, Tensor)>,
+        out_name: &str,
+    ) -> Result<(Operand, Tensor)> {
         let tensors: Vec<&Tensor> = inputs.iter().map(|(_, t)| t).collect();
         let out = execute(self.q, &op, &tensors).map_err(|source| TranspileError::Fixed {
             node: node_name(node),
@@ -374,7 +393,7 @@ impl<'g> Planner<'g> {
                 && matches!(inputs[0].0, Operand::Value(v) if self.index_values.contains(&v)));
         let id = self.plan.values.len();
         self.plan.values.push(ValueInfo {
-            name: node.output[0].clone(),
+            name: out_name.to_string(),
             shape: out.shape.clone(),
             index,
         });
@@ -389,8 +408,245 @@ impl<'g> Planner<'g> {
             output: id,
         });
         self.vals
-            .insert(node.output[0].clone(), Val::Runtime(id, out));
-        Ok(())
+            .insert(out_name.to_string(), Val::Runtime(id, out.clone()));
+        Ok((Operand::Value(id), out))
+    }
+
+    /// A scalar constant as a weight (for ops composed of library calls).
+    fn scalar(&mut self, node: &pb::NodeProto, x: f64) -> Result<(Operand, Tensor)> {
+        let c = Const {
+            shape: vec![],
+            data: ConstData::Float(vec![x]),
+        };
+        self.weight(node, &format!("{}/const {x}", node_name(node)), &c)
+    }
+
+    /// ONNX ops the library has no single call for, written as several calls (the reference runs
+    /// the same calls, so the composition is what is bit-exact).
+    fn composite(&mut self, node: &pb::NodeProto) -> Result<bool> {
+        let out = node.output[0].clone();
+        let tmp = |k: &str| format!("{out}/{k}");
+        match node.op_type.as_str() {
+            "PRelu" | "Elu" | "Selu" => {
+                // max(x, 0) + f(min(x, 0)): f = slope * n (PRelu), alpha * (exp(n) - 1) (Elu),
+                // and Selu is gamma * Elu.
+                let x = self.operand(node, 0)?;
+                let zero = self.scalar(node, 0.0)?;
+                let pos = self.emit(node, Op::Unary(Unary::Relu), vec![x.clone()], &tmp("pos"))?;
+                let neg = self.emit(node, Op::Binary(Binary::Min), vec![x, zero], &tmp("neg"))?;
+                let scaled = if node.op_type == "PRelu" {
+                    let rank = neg.1.rank();
+                    let slope = match self.need(node, 1)?.clone() {
+                        // Opset < 7: a 1-D slope is per channel (dim 1), not numpy-broadcast.
+                        Val::Const(c)
+                            if self.graph.opset < 7
+                                && c.shape.len() == 1
+                                && rank >= 3
+                                && c.shape[0] == neg.1.shape[1] =>
+                        {
+                            let mut shape = vec![c.shape[0]];
+                            shape.resize(rank - 1, 1);
+                            let c = Const {
+                                shape,
+                                data: c.data,
+                            };
+                            self.weight(node, &format!("{}/per-channel", node.input[1]), &c)?
+                        }
+                        _ => self.operand(node, 1)?,
+                    };
+                    self.emit(
+                        node,
+                        Op::Binary(Binary::Mul),
+                        vec![neg, slope],
+                        &tmp("scaled"),
+                    )?
+                } else {
+                    let (alpha, default) = if node.op_type == "Elu" {
+                        ("alpha", 1.0)
+                    } else {
+                        ("alpha", 1.673_263_192_176_818_8)
+                    };
+                    let a = self.scalar(node, attr_f(node, alpha, default))?;
+                    let one = self.scalar(node, 1.0)?;
+                    let e = self.emit(node, Op::Unary(Unary::Exp), vec![neg], &tmp("exp"))?;
+                    let em1 =
+                        self.emit(node, Op::Binary(Binary::Sub), vec![e, one], &tmp("expm1"))?;
+                    self.emit(node, Op::Binary(Binary::Mul), vec![em1, a], &tmp("scaled"))?
+                };
+                if node.op_type == "Selu" {
+                    let y = self.emit(
+                        node,
+                        Op::Binary(Binary::Add),
+                        vec![pos, scaled],
+                        &tmp("elu"),
+                    )?;
+                    let g = self.scalar(node, attr_f(node, "gamma", 1.050_700_987_355_480_5))?;
+                    self.emit(node, Op::Binary(Binary::Mul), vec![y, g], &out)?;
+                } else {
+                    self.emit(node, Op::Binary(Binary::Add), vec![pos, scaled], &out)?;
+                }
+            }
+            "Sum" if node.input.len() > 2 => {
+                let mut acc = self.operand(node, 0)?;
+                for i in 1..node.input.len() {
+                    let x = self.operand(node, i)?;
+                    let name = if i + 1 == node.input.len() {
+                        out.clone()
+                    } else {
+                        tmp(&format!("sum{i}"))
+                    };
+                    acc = self.emit(node, Op::Binary(Binary::Add), vec![acc, x], &name)?;
+                }
+            }
+            "Split" => {
+                let x = self.operand(node, 0)?;
+                let rank = x.1.rank() as i64;
+                let axis = attr_i(node, "axis", 0);
+                let a = crate::plan::norm_axis(axis, rank)
+                    .ok_or_else(|| self.err(node, "axis out of range"))?;
+                let dim = x.1.shape[a] as i64;
+                let n = node.output.len() as i64;
+                let sizes = match (attr_ints(node, "split"), self.opt_ints(node, 1)?) {
+                    (Some(s), _) | (None, Some(s)) if !s.is_empty() => s,
+                    _ if dim % n == 0 => vec![dim / n; n as usize],
+                    _ => {
+                        return Err(
+                            self.err(node, format!("cannot split {dim} into {n} equal parts"))
+                        )
+                    }
+                };
+                if sizes.len() != node.output.len() || sizes.iter().sum::<i64>() != dim {
+                    return Err(self.err(
+                        node,
+                        format!("split sizes {sizes:?} do not add up to {dim}"),
+                    ));
+                }
+                let mut start = 0;
+                for (k, size) in sizes.iter().enumerate() {
+                    let op = Op::Slice {
+                        starts: vec![start],
+                        ends: vec![start + size],
+                        axes: vec![a as i64],
+                        steps: vec![1],
+                    };
+                    let name = node.output[k].clone();
+                    self.emit(node, op, vec![x.clone()], &name)?;
+                    start += size;
+                }
+            }
+            "Tile" => {
+                let mut x = self.operand(node, 0)?;
+                let reps = self.need_const(node, 1)?.ints();
+                if reps.len() != x.1.rank() || reps.iter().any(|&r| r < 1) {
+                    return Err(self.err(
+                        node,
+                        format!("repeats {reps:?} do not fit rank {}", x.1.rank()),
+                    ));
+                }
+                let last = reps.iter().rposition(|&r| r > 1);
+                for (axis, &r) in reps.iter().enumerate() {
+                    if r == 1 {
+                        continue;
+                    }
+                    let name = if Some(axis) == last {
+                        out.clone()
+                    } else {
+                        tmp(&format!("tile{axis}"))
+                    };
+                    x = self.emit(
+                        node,
+                        Op::Concat { axis: axis as i64 },
+                        vec![x; r as usize],
+                        &name,
+                    )?;
+                }
+                if last.is_none() {
+                    return self.alias(node).map(|_| true);
+                }
+            }
+            "Pow" => {
+                let x = self.operand(node, 0)?;
+                let e = match self.need(node, 1)? {
+                    Val::Const(c) if c.floats().len() == 1 => c.floats()[0],
+                    _ => return Err(self.err(node, "only a constant scalar exponent is supported")),
+                };
+                if e == 0.5 {
+                    self.emit(node, Op::Unary(Unary::Sqrt), vec![x], &out)?;
+                } else if e.fract() == 0.0 && (1.0..=8.0).contains(&e) {
+                    let mut acc = x.clone();
+                    for k in 1..e as usize {
+                        let name = if k + 1 == e as usize {
+                            out.clone()
+                        } else {
+                            tmp(&format!("pow{k}"))
+                        };
+                        acc =
+                            self.emit(node, Op::Binary(Binary::Mul), vec![acc, x.clone()], &name)?;
+                    }
+                    if e == 1.0 {
+                        return self.alias(node).map(|_| true);
+                    }
+                } else {
+                    return Err(self.err(
+                        node,
+                        format!("exponent {e} is not supported (0.5 or an integer 1..=8)"),
+                    ));
+                }
+            }
+            "Pad"
+                if matches!(
+                    attr_s(node, "mode").as_deref(),
+                    Some("reflect") | Some("edge")
+                ) =>
+            {
+                let mode = attr_s(node, "mode").unwrap_or_default();
+                let mut x = self.operand(node, 0)?;
+                let pads = if self.graph.opset < 11 {
+                    attr_ints(node, "pads").unwrap_or_default()
+                } else {
+                    self.need_const(node, 1)?.ints()
+                };
+                let r = x.1.rank();
+                if pads.len() != 2 * r || pads.iter().any(|&p| p < 0) {
+                    return Err(self.err(node, format!("pads {pads:?} do not fit rank {r}")));
+                }
+                let axes: Vec<usize> = (0..r).filter(|&d| pads[d] > 0 || pads[d + r] > 0).collect();
+                for (k, &d) in axes.iter().enumerate() {
+                    let n = x.1.shape[d] as i64;
+                    let (b, e) = (pads[d], pads[d + r]);
+                    if mode == "reflect" && (b >= n || e >= n) {
+                        return Err(self.err(
+                            node,
+                            format!("reflect pads {b}/{e} need a dim larger than {n}"),
+                        ));
+                    }
+                    let indices: Vec<i64> = (-b..n + e)
+                        .map(|i| match (mode.as_str(), i) {
+                            (_, i) if (0..n).contains(&i) => i,
+                            ("reflect", i) if i < 0 => -i,
+                            ("reflect", i) => 2 * (n - 1) - i,
+                            (_, i) => i.clamp(0, n - 1),
+                        })
+                        .collect();
+                    let op = Op::Gather {
+                        axis: d as i64,
+                        indices_shape: vec![indices.len()],
+                        indices,
+                    };
+                    let name = if k + 1 == axes.len() {
+                        out.clone()
+                    } else {
+                        tmp(&format!("pad{d}"))
+                    };
+                    x = self.emit(node, op, vec![x], &name)?;
+                }
+                if axes.is_empty() {
+                    return self.alias(node).map(|_| true);
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     fn alias(&mut self, node: &pb::NodeProto) -> Result<()> {
@@ -485,6 +741,9 @@ impl<'g> Planner<'g> {
         }
         if self.all_const(node) && !node.input.is_empty() {
             return self.fold(node);
+        }
+        if self.composite(node)? {
+            return Ok(());
         }
         self.runtime(node)
     }
@@ -967,6 +1226,13 @@ impl<'g> Planner<'g> {
         let x = self.operand(node, 0)?;
         self.step(node, op, vec![x])
     }
+}
+
+/// An ONNX axis in `[-rank, rank)` as an index.
+pub(crate) fn norm_axis(axis: i64, rank: i64) -> Option<usize> {
+    (-rank..rank)
+        .contains(&axis)
+        .then(|| if axis < 0 { axis + rank } else { axis } as usize)
 }
 
 fn is_layout(op: &Op) -> bool {
