@@ -21,12 +21,10 @@ pub fn prepare(package: &Path, input: &Path) -> Result<ModelInput> {
     let q = Q::new(meta.scale_bits).map_err(|e| anyhow::anyhow!("cairn.json: {e}"))?;
     let floats = transpile::read_input_json(input)?;
     let raw = transpile::quantize_inputs(q, &meta.inputs, &floats)?;
-    let values: Vec<Felt252> = raw
-        .iter()
-        .flat_map(|t| t.data.iter().map(|&v| Felt252::from(v)))
+    let args: Vec<Felt252> = transpile::executable_args(&raw)
+        .into_iter()
+        .map(Felt252::from)
         .collect();
-    let mut args = vec![Felt252::from(values.len())];
-    args.extend(values);
     Ok(ModelInput {
         meta,
         q,

@@ -331,15 +331,6 @@ fn matmul_and_gemm_bit_exact() {
     assert_tally(2);
 }
 
-fn window_attrs(w: &Window) -> Vec<i64> {
-    let mut out = Vec::new();
-    for list in [&w.kernel, &w.strides, &w.pads, &w.dilations] {
-        out.push(list.len() as i64);
-        out.extend(list.iter().map(|&v| v as i64));
-    }
-    out
-}
-
 fn random_window(rng: &mut Rng, spatial: &[usize], max_kernel: u64) -> Window {
     let d = spatial.len();
     let kernel: Vec<usize> = spatial
@@ -390,7 +381,7 @@ fn conv_bit_exact() {
             rng.tensor(vec![m], mag),
         );
         let mut attrs = vec![group as i64];
-        attrs.extend(window_attrs(&win));
+        attrs.extend(client::window_attrs(&win));
         same(
             "conv",
             32,
@@ -428,14 +419,14 @@ fn pools_bit_exact() {
             "max_pool",
             40,
             bits,
-            &window_attrs(&win),
+            &client::window_attrs(&win),
             &[&x],
             max_pool(&x, &win),
         );
         win.dilations.iter_mut().for_each(|d| *d = 1);
         let include = case % 2 == 0;
         let mut attrs = vec![include as i64];
-        attrs.extend(window_attrs(&win));
+        attrs.extend(client::window_attrs(&win));
         same(
             "average_pool",
             41,

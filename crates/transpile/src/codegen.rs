@@ -192,24 +192,18 @@ pub fn scarb_toml(package: &str, tensor_lib: &str) -> String {
     )
 }
 
+/// A Cairo span literal of numbers.
+fn span_of<T: ToString>(v: &[T]) -> String {
+    let items: Vec<String> = v.iter().map(T::to_string).collect();
+    format!("array![{}].span()", items.join(", "))
+}
+
 fn felts(v: &[i64]) -> String {
-    format!(
-        "array![{}].span()",
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    span_of(v)
 }
 
 fn usizes(v: &[usize]) -> String {
-    format!(
-        "array![{}].span()",
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    span_of(v)
 }
 
 fn window(w: &Window) -> String {

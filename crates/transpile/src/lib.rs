@@ -111,6 +111,13 @@ pub fn quantize_inputs(q: Q, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<
         .collect()
 }
 
+/// The executable's arguments for quantized inputs: the input array as `scarb execute` passes it
+/// (its length, then every value of every input in order).
+pub fn executable_args(raw: &[Tensor]) -> Vec<i64> {
+    let values: Vec<i64> = raw.iter().flat_map(|t| t.data.iter().copied()).collect();
+    std::iter::once(values.len() as i64).chain(values).collect()
+}
+
 /// Reads EZKL's input format: `{"input_data": [[floats...], ...]}`.
 pub fn read_input_json(path: &Path) -> Result<Vec<Vec<f64>>> {
     #[derive(Deserialize)]

@@ -100,12 +100,10 @@ fn run_case(dir: &Path) -> Outcome {
         Ok(p) => p,
         Err(e) => return Outcome::Fail(format!("generated Cairo does not compile: {e}")),
     };
-    let values: Vec<Felt252> = raw
-        .iter()
-        .flat_map(|t| t.data.iter().map(|&v| Felt252::from(v)))
+    let args: Vec<Felt252> = transpile::executable_args(&raw)
+        .into_iter()
+        .map(Felt252::from)
         .collect();
-    let mut args = vec![Felt252::from(values.len())];
-    args.extend(values);
     let run = match runner::execute(&program, &args) {
         Ok(r) => r,
         Err(e) => return Outcome::Fail(format!("VM: {e}")),

@@ -53,8 +53,10 @@ fn run_model(name: &str, opts: &transpile::Options) -> (Vec<f64>, usize, usize) 
     let reference = plan.run(&raw).unwrap();
 
     let program = runner::compile_package(&pkg).unwrap();
-    let mut args = vec![Felt252::from(raw[0].data.len())];
-    args.extend(raw[0].data.iter().map(|&v| Felt252::from(v)));
+    let args: Vec<Felt252> = transpile::executable_args(&raw)
+        .into_iter()
+        .map(Felt252::from)
+        .collect();
     let run = runner::execute(&program, &args).unwrap();
     let o: Vec<i64> = run
         .output

@@ -24,15 +24,6 @@ fn net_steps(code: i64, attrs: &[i64], inputs: &[&Tensor]) -> usize {
     op - base
 }
 
-fn window_attrs(w: &Window) -> Vec<i64> {
-    let mut out = Vec::new();
-    for list in [&w.kernel, &w.strides, &w.pads, &w.dilations] {
-        out.push(list.len() as i64);
-        out.extend(list.iter().map(|&v| v as i64));
-    }
-    out
-}
-
 fn row(op: &str, shape: &str, units: usize, unit: &str, steps: usize) {
     println!(
         "| {op} | {shape} | {units} {unit}s | {steps} | {:.2} |",
@@ -78,7 +69,7 @@ fn main() {
             dilations: vec![1, 1],
         };
         let mut attrs = vec![1];
-        attrs.extend(window_attrs(&win));
+        attrs.extend(client::window_attrs(&win));
         let out = hw - kk + 1;
         let macs = m * out * out * c * kk * kk;
         let shape = format!("[1,{c},{hw},{hw}] * [{m},{c},{kk},{kk}]");
@@ -150,10 +141,10 @@ fn main() {
         "[1,6,24,24]",
         6 * 12 * 12,
         "output",
-        net_steps(40, &window_attrs(&win), &[&x]),
+        net_steps(40, &client::window_attrs(&win), &[&x]),
     );
     let mut attrs = vec![0];
-    attrs.extend(window_attrs(&win));
+    attrs.extend(client::window_attrs(&win));
     row(
         "AveragePool 2x2 stride 2",
         "[1,6,24,24]",

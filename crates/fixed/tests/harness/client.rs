@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use fixed::Tensor;
+use fixed::{Tensor, Window};
 use runner::{CompiledProgram, Felt252, RunnerError};
 
 /// The compiled harness (compiled once per process).
@@ -64,4 +64,14 @@ pub fn cairo(
         Err(RunnerError::Panic { message, .. }) => Err(message),
         Err(e) => panic!("VM failure: {e}"),
     }
+}
+
+/// A window as the harness reads it: kernel, strides, pads, dilations, each length-prefixed.
+pub fn window_attrs(w: &Window) -> Vec<i64> {
+    let mut out = Vec::new();
+    for list in [&w.kernel, &w.strides, &w.pads, &w.dilations] {
+        out.push(list.len() as i64);
+        out.extend(list.iter().map(|&v| v as i64));
+    }
+    out
 }
