@@ -16,9 +16,10 @@ use runner::Felt252;
     name = "cairn",
     version,
     about = "Verifiable ML inference on Starknet: run a Cairo program, prove the run with Stwo, verify the proof.",
-    long_about = "Cairn compiles a Scarb-layout Cairo package (Scarb.toml + src/lib.cairo with one \
-                  #[executable] function), runs it in the Cairo VM in proof mode, proves the run with \
-                  Stwo (stwo-cairo, 96-bit parameters) and verifies proofs.\n\n\
+    long_about = "Cairn turns an ONNX model into a Cairo package that computes it with a fixed-point \
+                  tensor library (`transpile`), compiles and runs Cairo packages in the Cairo VM in proof \
+                  mode (`run`), proves the run with Stwo (stwo-cairo, 96-bit parameters; `prove`) and \
+                  checks proofs, reporting the proven program hash and output (`verify`).\n\n\
                   An ONNX model:\n  cairn transpile model.onnx -o model_cairo\n  \
                   cairn run model_cairo --input input.json --compare\n  \
                   cairn prove model_cairo --input input.json --proof model.proof\n  \
