@@ -219,3 +219,45 @@ fn onnx_model_transpile_run_prove_verify() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("expected 36 values"), "{}", stderr(&o));
 }
+
+/// The MNIST-sized MLP (784-64-10, ~300k Cairo steps) is proven and verified too, and the verified
+/// output is the one `cairn run` reports.
+#[test]
+fn mlp_proves_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg(t)
+        .arg("mlp")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let pkg = t.join("mlp_cairo");
+    let input = t.join("mlp/input.json");
+    let o = cairn(&["transpile", &s(&t.join("mlp/model.onnx")), "-o", &s(&pkg)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proof = t.join("mlp.proof");
+    let o = cairn(&[
+        "prove",
+        &s(&pkg),
+        "--input",
+        &s(&input),
+        "--proof",
+        &s(&proof),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proven = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("output: ["))
+        .unwrap()
+        .to_string();
+    let o = cairn(&["verify", &s(&proof), "--program", &s(&pkg)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&proven),
+        "verified output differs from the run's"
+    );
+}
