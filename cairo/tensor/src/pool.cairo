@@ -28,6 +28,9 @@ fn pool(x: Tensor, win: Window, kind: Kind, op: felt252) -> Tensor {
     }
     let (h, w) = window_axes(x.shape.slice(2, rank - 2), win, op);
     let planes = *x.shape[0] * *x.shape[1];
+    if kind == Kind::Max && h.pad + h.pad_end + w.pad + w.pad_end == 0 && w.dilation == 1 {
+        return max_pool_unpadded(x, h, w, planes, rank);
+    }
     let full: felt252 = (h.kernel * w.kernel).into();
     let mut out: Array<felt252> = array![];
     let mut p = 0;
@@ -77,6 +80,48 @@ fn pool(x: Tensor, win: Window, kind: Kind, op: felt252) -> Tensor {
                             },
                         },
                     );
+                ox += 1;
+            }
+            oy += 1;
+        }
+        p += 1;
+    }
+    let mut shape: Array<usize> = array![*x.shape[0], *x.shape[1]];
+    if rank == 4 {
+        shape.append(h.out);
+    }
+    shape.append(w.out);
+    Tensor { shape: shape.span(), data: out.span() }
+}
+
+/// MaxPool without padding and with contiguous kernel rows: every tap is valid, so each kernel
+/// row is one slice and values are compared as integers once each.
+fn max_pool_unpadded(x: Tensor, h: Axis2, w: Axis2, planes: usize, rank: usize) -> Tensor {
+    let mut out: Array<felt252> = array![];
+    let mut p = 0;
+    while p != planes {
+        let mut oy = 0;
+        while oy != h.out {
+            let mut ox = 0;
+            while ox != w.out {
+                let mut best_value = 0;
+                let mut best: i64 = 0;
+                let mut first = true;
+                let mut ky = 0;
+                while ky != h.kernel {
+                    let iy = oy * h.stride + ky * h.dilation;
+                    let mut row = x.data.slice((p * h.input + iy) * w.input + ox * w.stride, w.kernel);
+                    while let Some(v) = row.pop_front() {
+                        let s = fixed::signed(*v, 'max_pool');
+                        if first || s > best {
+                            best = s;
+                            best_value = *v;
+                            first = false;
+                        }
+                    }
+                    ky += 1;
+                }
+                out.append(best_value);
                 ox += 1;
             }
             oy += 1;

@@ -444,6 +444,25 @@ fn pools_bit_exact() {
             global_average_pool(&x),
         );
     }
+    // The unpadded fast path of MaxPool (LeNet's 2x2 stride 2, and 3x3 stride 1 with dilation 2
+    // in height only).
+    for (kernel, strides, dilations) in [([2, 2], [2, 2], [1, 1]), ([3, 3], [1, 1], [2, 1])] {
+        let win = Window {
+            kernel: kernel.to_vec(),
+            strides: strides.to_vec(),
+            pads: vec![0; 4],
+            dilations: dilations.to_vec(),
+        };
+        let x = rng.tensor(vec![1, 3, 8, 9], 8 << 16);
+        same(
+            "max_pool unpadded",
+            40,
+            16,
+            &client::window_attrs(&win),
+            &[&x],
+            max_pool(&x, &win),
+        );
+    }
     assert_tally(0);
 }
 
