@@ -123,6 +123,26 @@ fn bad_inputs_fail_with_a_reason() {
     );
 }
 
+/// Proves a transpiled model on its input and verifies the proof against the package (the
+/// verified output must be the proven one); returns the `output: [...]` line of the proving run.
+fn prove_and_verify(pkg: &Path, input: &Path, proof: &Path) -> String {
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let o = cairn(&["prove", &s(pkg), "--input", &s(input), "--proof", &s(proof)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proven = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("output: ["))
+        .unwrap()
+        .to_string();
+    let o = cairn(&["verify", &s(proof), "--program", &s(pkg)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&proven),
+        "verified output differs from the run's"
+    );
+    proven
+}
+
 /// The README's path on a real model: transpile → run --compare → prove → verify, and the proof
 /// must not pass for another model's package or with a flipped byte.
 #[test]
@@ -178,17 +198,7 @@ fn onnx_model_transpile_run_prove_verify() {
     assert!(out["steps"].as_u64().unwrap() > 0);
 
     let proof = t.join("m.proof");
-    let o = cairn(&[
-        "prove",
-        &s(&pkg),
-        "--input",
-        &s(&input),
-        "--proof",
-        &s(&proof),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let o = cairn(&["verify", &s(&proof), "--program", &s(&pkg)]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    prove_and_verify(&pkg, &input, &proof);
 
     // Another model's package is another program.
     let other = t.join("linear_cairo");
@@ -221,7 +231,7 @@ fn onnx_model_transpile_run_prove_verify() {
 }
 
 /// The MNIST-sized MLP (784-64-10, ~300k Cairo steps) is proven and verified too, and the verified
-/// output is the one `cairn run` reports.
+/// output is the one the proving run printed.
 #[test]
 fn mlp_proves_and_verifies() {
     let tmp = tempfile::tempdir().unwrap();
@@ -239,25 +249,5 @@ fn mlp_proves_and_verifies() {
     let input = t.join("mlp/input.json");
     let o = cairn(&["transpile", &s(&t.join("mlp/model.onnx")), "-o", &s(&pkg)]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let proof = t.join("mlp.proof");
-    let o = cairn(&[
-        "prove",
-        &s(&pkg),
-        "--input",
-        &s(&input),
-        "--proof",
-        &s(&proof),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let proven = stdout(&o)
-        .lines()
-        .find(|l| l.starts_with("output: ["))
-        .unwrap()
-        .to_string();
-    let o = cairn(&["verify", &s(&proof), "--program", &s(&pkg)]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains(&proven),
-        "verified output differs from the run's"
-    );
+    prove_and_verify(&pkg, &input, &t.join("mlp.proof"));
 }
