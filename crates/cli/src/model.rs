@@ -40,31 +40,23 @@ fn to_i64(f: &Felt252) -> Result<i64> {
 /// Decodes the executable's output (`Array<Tensor>`) and checks it against the metadata.
 pub fn decode_outputs(meta: &Metadata, felts: &[Felt252]) -> Result<Vec<Tensor>> {
     let v: Vec<i64> = felts.iter().map(to_i64).collect::<Result<_>>()?;
-    let mut it = v.into_iter();
-    let mut next = || it.next().context("output ends early");
-    let n = next()? as usize;
-    if n != meta.outputs.len() {
+    let out = transpile::decode_outputs(&v)?;
+    if out.len() != meta.outputs.len() {
         bail!(
-            "the program returned {n} tensors, cairn.json lists {}",
+            "the program returned {} tensors, cairn.json lists {}",
+            out.len(),
             meta.outputs.len()
         );
     }
-    let mut out = Vec::new();
-    for o in &meta.outputs {
-        let rank = next()? as usize;
-        let shape = (0..rank)
-            .map(|_| next().map(|d| d as usize))
-            .collect::<Result<Vec<_>>>()?;
-        let len = next()? as usize;
-        let data = (0..len).map(|_| next()).collect::<Result<Vec<_>>>()?;
-        if shape != o.shape {
+    for (t, o) in out.iter().zip(&meta.outputs) {
+        if t.shape != o.shape {
             bail!(
-                "output {} has shape {shape:?}, cairn.json says {:?}",
+                "output {} has shape {:?}, cairn.json says {:?}",
                 o.name,
+                t.shape,
                 o.shape
             );
         }
-        out.push(Tensor { shape, data });
     }
     Ok(out)
 }

@@ -123,6 +123,18 @@ fn bad_inputs_fail_with_a_reason() {
     );
 }
 
+/// Builds the named models of scripts/models/make_models.py into `dir`.
+fn make_models(dir: &Path, names: &[&str]) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg(dir)
+        .args(names)
+        .status()
+        .unwrap();
+    assert!(status.success(), "make_models.py failed");
+}
+
 /// Proves a transpiled model on its input and verifies the proof against the package (the
 /// verified output must be the proven one); returns the `output: [...]` line of the proving run.
 fn prove_and_verify(pkg: &Path, input: &Path, proof: &Path) -> String {
@@ -149,14 +161,7 @@ fn prove_and_verify(pkg: &Path, input: &Path, proof: &Path) -> String {
 fn onnx_model_transpile_run_prove_verify() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
-    let status = Command::new("python3")
-        .arg(script)
-        .arg(t)
-        .args(["tiny_cnn", "linear"])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    make_models(t, &["tiny_cnn", "linear"]);
     let model = t.join("tiny_cnn/model.onnx");
     let input = t.join("tiny_cnn/input.json");
     let pkg = t.join("tiny_cnn_cairo");
@@ -236,14 +241,7 @@ fn onnx_model_transpile_run_prove_verify() {
 fn mlp_proves_and_verifies() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
-    let status = Command::new("python3")
-        .arg(script)
-        .arg(t)
-        .arg("mlp")
-        .status()
-        .unwrap();
-    assert!(status.success());
+    make_models(t, &["mlp"]);
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let pkg = t.join("mlp_cairo");
     let input = t.join("mlp/input.json");

@@ -351,13 +351,32 @@ pub fn float_run(model: &Path, inputs: &[Input], data: &[Vec<f64>]) -> Result<Ve
     }
     let outs = runnable.run(values).map_err(err)?;
     outs.iter()
-        .map(|t| {
-            let c = t.cast_to::<f64>().map_err(err)?;
-            Ok(c.to_plain_array_view::<f64>()
-                .map_err(err)?
-                .iter()
-                .copied()
-                .collect())
-        })
+        .map(|t| load::tensor_values(t).map_err(err))
         .collect()
+}
+
+/// Decodes what a transpiled package's executable returns (`Array<Tensor>`: the count, then per
+/// tensor its rank, dims, length and values), given its output felts as integers.
+pub fn decode_outputs(values: &[i64]) -> Result<Vec<Tensor>> {
+    let bad = |why: &str| TranspileError::Other(format!("malformed program output: {why}"));
+    let mut it = values.iter().copied();
+    let mut next = || it.next().ok_or_else(|| bad("it ends early"));
+    let count = next()?;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let rank = next()?;
+        let shape = (0..rank)
+            .map(|_| next().map(|d| d as usize))
+            .collect::<Result<Vec<_>>>()?;
+        let len = next()?;
+        let data = (0..len).map(|_| next()).collect::<Result<Vec<_>>>()?;
+        out.push(
+            Tensor::new(shape, data)
+                .map_err(|_| bad("a tensor's length does not fit its shape"))?,
+        );
+    }
+    if it.next().is_some() {
+        return Err(bad("values follow the last tensor"));
+    }
+    Ok(out)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use tract_onnx::data_resolver::FopenDataResolver;
 use tract_onnx::pb;
 use tract_onnx::pb::tensor_shape_proto::dimension::Value as Dim;
-use tract_onnx::prelude::{DatumType, Framework};
+use tract_onnx::prelude::{Datum, DatumType, Framework};
 
 use crate::error::{Result, TranspileError};
 
@@ -61,6 +61,17 @@ pub struct Graph {
     pub nodes: Vec<pb::NodeProto>,
 }
 
+/// The values of a tract tensor, converted to `T`.
+pub(crate) fn tensor_values<T: Datum + Copy>(
+    t: &tract_onnx::prelude::Tensor,
+) -> tract_onnx::prelude::TractResult<Vec<T>> {
+    Ok(t.cast_to::<T>()?
+        .to_plain_array_view::<T>()?
+        .iter()
+        .copied()
+        .collect())
+}
+
 /// Decodes an ONNX tensor into a constant.
 pub fn decode_tensor(t: &pb::TensorProto, what: &str) -> Result<Const> {
     let bad = |reason: String| TranspileError::Other(format!("tensor `{what}`: {reason}"));
@@ -69,14 +80,7 @@ pub fn decode_tensor(t: &pb::TensorProto, what: &str) -> Result<Const> {
     let shape = tensor.shape().to_vec();
     let data = match tensor.datum_type() {
         DatumType::F16 | DatumType::F32 | DatumType::F64 => {
-            let c = tensor.cast_to::<f64>().map_err(|e| bad(e.to_string()))?;
-            ConstData::Float(
-                c.to_plain_array_view::<f64>()
-                    .map_err(|e| bad(e.to_string()))?
-                    .iter()
-                    .copied()
-                    .collect(),
-            )
+            ConstData::Float(tensor_values(&tensor).map_err(|e| bad(e.to_string()))?)
         }
         DatumType::Bool
         | DatumType::I8
@@ -86,16 +90,7 @@ pub fn decode_tensor(t: &pb::TensorProto, what: &str) -> Result<Const> {
         | DatumType::U8
         | DatumType::U16
         | DatumType::U32
-        | DatumType::U64 => {
-            let c = tensor.cast_to::<i64>().map_err(|e| bad(e.to_string()))?;
-            ConstData::Int(
-                c.to_plain_array_view::<i64>()
-                    .map_err(|e| bad(e.to_string()))?
-                    .iter()
-                    .copied()
-                    .collect(),
-            )
-        }
+        | DatumType::U64 => ConstData::Int(tensor_values(&tensor).map_err(|e| bad(e.to_string()))?),
         other => return Err(bad(format!("unsupported data type {other:?}"))),
     };
     Ok(Const { shape, data })

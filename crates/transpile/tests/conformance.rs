@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fixed::Tensor;
 use runner::Felt252;
 
 const TOLERANCE: f64 = 2e-3;
@@ -113,18 +112,13 @@ fn run_case(dir: &Path) -> Outcome {
         .iter()
         .map(|f| runner::felt_to_i64(f).unwrap())
         .collect();
-    let mut at = 1;
+    let got_all = match transpile::decode_outputs(&o) {
+        Ok(t) if t.len() == outputs.len() => t,
+        Ok(t) => return Outcome::Fail(format!("{} outputs, expected {}", t.len(), outputs.len())),
+        Err(e) => return Outcome::Fail(e.to_string()),
+    };
     let mut worst = 0f64;
-    for (k, want) in outputs.iter().enumerate() {
-        let rank = o[at] as usize;
-        let shape: Vec<usize> = o[at + 1..at + 1 + rank]
-            .iter()
-            .map(|&d| d as usize)
-            .collect();
-        let len = o[at + 1 + rank] as usize;
-        let data = o[at + 2 + rank..at + 2 + rank + len].to_vec();
-        at += 2 + rank + len;
-        let got = Tensor { shape, data };
+    for (k, (want, got)) in outputs.iter().zip(got_all).enumerate() {
         if got != reference[k] {
             return Outcome::Fail("VM output differs from the Rust reference".into());
         }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use fixed::Tensor;
 use runner::Felt252;
 
 fn repo() -> PathBuf {
@@ -63,12 +62,9 @@ fn run_model(name: &str, opts: &transpile::Options) -> (Vec<f64>, usize, usize) 
         .iter()
         .map(|f| runner::felt_to_i64(f).unwrap())
         .collect();
-    assert_eq!(o[0], 1, "one output tensor");
-    let rank = o[1] as usize;
-    let shape: Vec<usize> = o[2..2 + rank].iter().map(|&d| d as usize).collect();
-    let data = o[3 + rank..].to_vec();
-    assert_eq!(o[2 + rank] as usize, data.len());
-    let vm = Tensor { shape, data };
+    let mut outputs = transpile::decode_outputs(&o).unwrap();
+    assert_eq!(outputs.len(), 1, "one output tensor");
+    let vm = outputs.remove(0);
     assert_eq!(
         vm, reference[0],
         "{name}: the Cairo VM output differs from the Rust reference"
