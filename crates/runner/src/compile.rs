@@ -106,14 +106,30 @@ fn parse_edition(package: &Package) -> Result<Edition, RunnerError> {
     })
 }
 
-/// Registers `package` and its dependencies as crates of `db`; returns their ids (main first).
-pub(crate) fn register_crates(
-    db: &mut RootDatabase,
+/// A compiler database holding the corelib and `package` with its path dependencies, built with
+/// the given plugin suite and cfg set; returns it with the crate ids (the package's own first).
+/// Shared by executables (here, no gas) and Starknet contracts (crate `cairn-chain`, which need
+/// `gas`: the compiler then adds gas withdrawals to loops and recursion).
+pub fn package_db(
     package: &Package,
-) -> Result<Vec<CrateId>, RunnerError> {
+    suite: cairo_lang_semantic::plugin::PluginSuite,
+    cfg: CfgSet,
+    gas: bool,
+) -> Result<(RootDatabase, Vec<CrateId>), RunnerError> {
+    let corelib = corelib_dir()?;
+    let mut builder = RootDatabase::builder();
+    if !gas {
+        builder.skip_auto_withdraw_gas();
+    }
+    let mut db = builder
+        .with_cfg(cfg)
+        .with_default_plugin_suite(suite)
+        .build()
+        .map_err(|e| RunnerError::Compile(e.to_string()))?;
+    init_dev_corelib(&mut db, corelib);
     let mut ids = Vec::new();
     for p in package.all() {
-        let crate_id = CrateId::plain(&*db, &p.name);
+        let crate_id = CrateId::plain(&db, &p.name);
         let settings = CrateSettings {
             name: Some(p.name.as_str().into()),
             edition: parse_edition(p)?,
@@ -143,37 +159,29 @@ pub(crate) fn register_crates(
         );
         ids.push(crate_id);
     }
-    Ok(ids)
+    Ok((db, ids))
 }
 
-/// Builds a compiler database with the corelib and the given plugin suite.
-pub(crate) fn new_db(
-    suite: cairo_lang_semantic::plugin::PluginSuite,
-    cfg: CfgSet,
-) -> Result<RootDatabase, RunnerError> {
-    let corelib = corelib_dir()?;
-    let mut db = RootDatabase::builder()
-        .skip_auto_withdraw_gas()
-        .with_cfg(cfg)
-        .with_default_plugin_suite(suite)
-        .build()
-        .map_err(|e| RunnerError::Compile(e.to_string()))?;
-    init_dev_corelib(&mut db, corelib);
-    Ok(db)
+/// The crates whose diagnostics a compile reports: `crate_ids`, plus the corelib when
+/// `CAIRN_CORELIB_DIAGNOSTICS` is set (for work on toolchain/corelib).
+pub fn reported_crates(db: &RootDatabase, crate_ids: &[CrateId]) -> Vec<CrateId> {
+    let mut out = crate_ids.to_vec();
+    if std::env::var_os("CAIRN_CORELIB_DIAGNOSTICS").is_some() {
+        out.push(CrateId::core(db));
+    }
+    out
 }
 
 /// Compiles the single `#[executable]` function of the package in `dir`.
 pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
     let package = Package::load(dir)?;
-    let mut db = new_db(
+    let (db, crate_ids) = package_db(
+        &package,
         executable_plugin_suite(),
         CfgSet::from_iter([Cfg::kv("gas", "disabled")]),
+        false,
     )?;
-    let crate_ids = register_crates(&mut db, &package)?;
-    let mut report_crates = crate_ids.clone();
-    if std::env::var_os("CAIRN_CORELIB_DIAGNOSTICS").is_some() {
-        report_crates.push(CrateId::core(&db));
-    }
+    let report_crates = reported_crates(&db, &crate_ids);
 
     let mut diagnostics = String::new();
     let result = {

@@ -17,7 +17,8 @@ mod panic;
 
 pub use cairo_vm::Felt252;
 pub use compile::{
-    compile_package, corelib_dir, CompiledProgram, PanicSite, SourceLines, STWO_BUILTINS,
+    compile_package, corelib_dir, package_db, reported_crates, CompiledProgram, PanicSite,
+    SourceLines, STWO_BUILTINS,
 };
 pub use error::RunnerError;
 pub use execute::{execute, line_profile, vm_program, Execution};
