@@ -94,6 +94,7 @@ pub fn execute(compiled: &CompiledProgram, args: &[Felt252]) -> Result<Execution
     runner
         .run_for_steps(1, &mut hints)
         .map_err(|e| vm_err("final step", &e))?;
+    complete_builtin_instances(&mut runner)?;
     runner
         .end_run(true, false, &mut hints, false)
         .map_err(|e| vm_err("ending the run", &e))?;
@@ -120,6 +121,47 @@ pub fn execute(compiled: &CompiledProgram, args: &[Felt252]) -> Result<Execution
         builtins,
         runner,
     })
+}
+
+/// Fills the output cells that the program never read with deduced outputs (e.g.
+/// `poseidon_hash_span` reads only `s0` of its last permutation): the Stwo adapter needs whole
+/// instances and no holes in builtin segments.
+fn complete_builtin_instances(runner: &mut CairoRunner) -> Result<(), RunnerError> {
+    let sizes = runner.vm.segments.compute_effective_sizes().clone();
+    let vm = &mut runner.vm;
+    for builtin in &vm.builtin_runners {
+        // The builtins whose output cells the VM deduces from their inputs.
+        if !matches!(
+            builtin.name(),
+            BuiltinName::poseidon
+                | BuiltinName::pedersen
+                | BuiltinName::bitwise
+                | BuiltinName::ec_op
+                | BuiltinName::keccak
+        ) {
+            continue;
+        }
+        let cells = builtin.cells_per_instance() as usize;
+        let base = builtin.base();
+        let used = sizes.get(base).copied().unwrap_or(0);
+        let whole = used.div_ceil(cells) * cells;
+        for offset in 0..whole {
+            let addr = Relocatable::from((base as isize, offset));
+            if vm.get_maybe(&addr).is_some() {
+                continue;
+            }
+            let deduced = builtin
+                .deduce_memory_cell(addr, &vm.segments.memory)
+                .map_err(|e| RunnerError::Vm(format!("completing {}: {e}", builtin.name())))?;
+            if let Some(value) = deduced {
+                vm.segments
+                    .memory
+                    .insert(addr, value)
+                    .map_err(|e| RunnerError::Vm(format!("completing {}: {e}", builtin.name())))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_output(runner: &CairoRunner) -> Result<Vec<Felt252>, RunnerError> {
