@@ -91,14 +91,17 @@ def tiny_cnn(rng):
     return nodes, inits, [1, 1, 6, 6], [1, 3]
 
 
-MODELS = {"linear": linear, "mlp": mlp, "lenet": lenet, "tiny_cnn": tiny_cnn}
+MODELS = {"linear": linear, "mlp": mlp, "lenet": lenet, "tiny_cnn": tiny_cnn, "linear_b": linear}
+# Fixed seeds, so adding a model never changes the others. `linear_b`: same architecture as
+# `linear`, other weights (privacy tests: same program hash, different weight commitment).
+SEEDS = {"lenet": 1000, "linear": 1001, "mlp": 1002, "tiny_cnn": 1003, "linear_b": 1004}
 
 
 def build(name, out_dir, seed):
     rng = np.random.default_rng(seed)
     nodes, inits, in_shape, out_shape = MODELS[name](rng)
     graph = helper.make_graph(
-        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, in_shape)],
+        nodes, MODELS[name].__name__, [helper.make_tensor_value_info("x", TensorProto.FLOAT, in_shape)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="cairn")
     model.ir_version = 8
@@ -121,7 +124,7 @@ def main():
     for i, name in enumerate(names):
         if name not in MODELS:
             sys.exit(f"unknown model {name}; known: {', '.join(MODELS)}")
-        build(name, sys.argv[1], seed=1000 + sorted(MODELS).index(name))
+        build(name, sys.argv[1], seed=SEEDS[name])
         print(f"{name}: {os.path.join(sys.argv[1], name)}")
 
 

@@ -65,11 +65,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Binary)]
         format: Format,
     },
+    /// Print the Poseidon commitments of an input, a model's weights or an output, to compare with
+    /// a proof's public output (`--input-visibility hashed`, ...).
+    ///
+    /// The input is quantized at the package's scale first, so the hash is of exactly the
+    /// values the program hashes. Weights: printed when the package's weights are hashed.
+    Commit {
+        /// A transpiled model's folder.
+        package: PathBuf,
+        /// Input in EZKL's format ({"input_data": [[floats...]]}).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Outputs as written by `cairn run --output out.json`.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Verify a proof file; print the proven program hash and output. Exit code 1 if invalid.
     ///
     /// A valid proof says "the program with this hash produced this output". Pass --program to
     /// also require that the proof is for a given package, and --expect-output to require an
-    /// output.
+    /// output. For a transpiled model, --program also decodes the output (public tensors and
+    /// commitments) and, with hashed weights, requires the package's weight commitment.
+    ///
+    /// Stwo proofs are not zero-knowledge (see docs/PRIVACY.md): besides the public output, a
+    /// proof opens trace values at random positions.
     Verify {
         /// The proof file (binary or JSON).
         proof: PathBuf,
@@ -110,24 +129,82 @@ fn arguments(package: &Path, a: &ArgsOpt) -> Result<(Vec<Felt252>, Option<model:
     }
 }
 
-/// Prints a model's outputs in real units.
-fn print_model_outputs(m: &model::ModelInput, felts: &[Felt252]) -> Result<Vec<fixed::Tensor>> {
-    let outputs = model::decode_outputs(&m.meta, felts)?;
+/// Prints the public sections of a model run and returns its outputs: from the public output, or
+/// when the output is hashed, recomputed by the Rust reference and checked against the hash.
+fn report_model_run(
+    package: &Path,
+    m: &model::ModelInput,
+    felts: &[Felt252],
+) -> Result<Vec<fixed::Tensor>> {
+    let claim = transpile::decode_claim(&m.meta, felts)?;
+    print_claim(&claim);
+    let (outputs, label) = match (&claim.output, claim.output_commitment) {
+        (Some(o), _) => (o.clone(), "output"),
+        (None, Some(h)) => (
+            model::reference_outputs(package, m, h)?,
+            "output (private; matches the proven hash)",
+        ),
+        (None, None) => unreachable!("a claim has an output section"),
+    };
     for ((o, info), values) in outputs
         .iter()
         .zip(&m.meta.outputs)
         .zip(model::dequantize(&m.meta, m.q, &outputs))
     {
         let shown: Vec<String> = values.iter().map(|v| format!("{v:.6}")).collect();
-        println!("output {} {:?}: [{}]", info.name, o.shape, shown.join(", "));
+        println!(
+            "{label} {} {:?}: [{}]",
+            info.name,
+            o.shape,
+            shown.join(", ")
+        );
     }
     Ok(outputs)
+}
+
+/// Prints the commitments and public inputs of a claim (public outputs are printed by callers).
+fn print_claim(claim: &transpile::Claim) {
+    if let Some(inp) = &claim.input {
+        for t in inp {
+            println!("public input {:?}: {:?}", t.shape, t.data);
+        }
+    }
+    for (name, h) in [
+        ("input commitment", claim.input_commitment),
+        ("weights commitment", claim.weights_commitment),
+        ("output commitment", claim.output_commitment),
+    ] {
+        if let Some(h) = h {
+            println!("{name}: {h:#x}");
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Binary,
     Json,
+}
+
+/// The claim of a model proof, required to carry the package's weight commitment when the
+/// weights are hashed (the program hash alone does not identify those weights).
+fn model_claim(
+    meta: &transpile::Metadata,
+    output: &[Felt252],
+) -> std::result::Result<transpile::Claim, String> {
+    let claim = transpile::decode_claim(meta, output).map_err(|e| e.to_string())?;
+    if let Some(want) = &meta.weights_commitment {
+        let got = claim
+            .weights_commitment
+            .map(|h| format!("{h:#x}"))
+            .unwrap_or_else(|| "none".into());
+        if &got != want {
+            return Err(format!(
+                "the proof commits to weights {got}, the package's weights are {want}"
+            ));
+        }
+    }
+    Ok(claim)
 }
 
 fn main() -> ExitCode {
@@ -194,7 +271,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
             println!("output: [{}]", felts_to_string(&execution.output));
             if let Some(m) = &m {
-                let outputs = print_model_outputs(m, &execution.output)?;
+                let outputs = report_model_run(&package, m, &execution.output)?;
                 if let Some(path) = &output {
                     model::write_output_json(path, &m.meta, m.q, &outputs, execution.steps)?;
                     println!("wrote {}", path.display());
@@ -242,7 +319,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
             println!("output: [{}]", felts_to_string(&execution.output));
             if let Some(m) = &m {
-                print_model_outputs(m, &execution.output)?;
+                report_model_run(&package, m, &execution.output)?;
             }
             println!("steps: {}", execution.steps);
             let bar = ProgressBar::new_spinner();
@@ -272,6 +349,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Commit {
+            package,
+            input,
+            output,
+        } => {
+            let meta = transpile::read_metadata(&package)?;
+            let q =
+                fixed::Q::new(meta.scale_bits).map_err(|e| anyhow::anyhow!("cairn.json: {e}"))?;
+            if let Some(path) = &input {
+                let floats = transpile::read_input_json(path)?;
+                let raw = transpile::quantize_inputs(q, &meta.inputs, &floats)?;
+                println!(
+                    "input commitment: {:#x}",
+                    transpile::privacy::input_commitment(&raw)
+                );
+            }
+            if let Some(w) = transpile::read_private_weights(&package, &meta)? {
+                println!(
+                    "weights commitment: {:#x}",
+                    transpile::privacy::weights_commitment(&w)
+                );
+            }
+            if let Some(path) = &output {
+                let outputs = model::read_output_json(path)?;
+                println!(
+                    "output commitment: {:#x}",
+                    transpile::privacy::output_commitment(&outputs)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Verify {
             proof,
             program,
@@ -283,6 +391,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 )),
                 None => None,
             };
+            // A transpiled model's package says how to read the output, and with hashed
+            // weights which weights the proof must have used.
+            let meta = match &program {
+                Some(dir) if dir.join(transpile::METADATA_FILE).is_file() => {
+                    Some(transpile::read_metadata(dir)?)
+                }
+                _ => None,
+            };
             let expected_output = expect_output
                 .as_deref()
                 .map(runner::parse_args)
@@ -293,12 +409,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .and_then(|p| {
                     prover::verify_expecting(p, expected_hash, expected_output.as_deref())
                         .map_err(|e| e.to_string())
+                })
+                .and_then(|statement| {
+                    let claim = match &meta {
+                        Some(meta) => Some(model_claim(meta, &statement.output)?),
+                        None => None,
+                    };
+                    Ok((statement, claim))
                 });
             match outcome {
-                Ok(statement) => {
+                Ok((statement, claim)) => {
                     println!("valid proof");
                     println!("program hash: {:#x}", statement.program_hash);
                     println!("output: [{}]", felts_to_string(&statement.output));
+                    if let (Some(claim), Some(meta)) = (&claim, &meta) {
+                        print_claim(claim);
+                        if let Some(out) = &claim.output {
+                            let q = fixed::Q::new(meta.scale_bits)
+                                .map_err(|e| anyhow::anyhow!("cairn.json: {e}"))?;
+                            for (t, values) in out.iter().zip(model::dequantize(meta, q, out)) {
+                                println!("model output {:?}: {values:?}", t.shape);
+                            }
+                        }
+                    }
                     println!("timings: verify {}", secs(t.elapsed()));
                     Ok(ExitCode::SUCCESS)
                 }

@@ -12,7 +12,10 @@ pub struct ModelInput {
     pub meta: Metadata,
     pub q: Q,
     pub floats: Vec<Vec<f64>>,
-    /// The executable's arguments: the input array (length, then the values).
+    /// The quantized input.
+    pub raw: Vec<Tensor>,
+    /// The executable's arguments: the input array (length, then the values), then with hashed
+    /// weights the weight array.
     pub args: Vec<Felt252>,
 }
 
@@ -21,44 +24,15 @@ pub fn prepare(package: &Path, input: &Path) -> Result<ModelInput> {
     let q = Q::new(meta.scale_bits).map_err(|e| anyhow::anyhow!("cairn.json: {e}"))?;
     let floats = transpile::read_input_json(input)?;
     let raw = transpile::quantize_inputs(q, &meta.inputs, &floats)?;
-    let args: Vec<Felt252> = transpile::executable_args(&raw)
-        .into_iter()
-        .map(Felt252::from)
-        .collect();
+    let weights = transpile::read_private_weights(package, &meta)?;
+    let args = transpile::executable_args(&raw, weights.as_deref());
     Ok(ModelInput {
         meta,
         q,
         floats,
+        raw,
         args,
     })
-}
-
-fn to_i64(f: &Felt252) -> Result<i64> {
-    runner::felt_to_i64(f).with_context(|| format!("output felt {f:#x} is not a fixed-point value"))
-}
-
-/// Decodes the executable's output (`Array<Tensor>`) and checks it against the metadata.
-pub fn decode_outputs(meta: &Metadata, felts: &[Felt252]) -> Result<Vec<Tensor>> {
-    let v: Vec<i64> = felts.iter().map(to_i64).collect::<Result<_>>()?;
-    let out = transpile::decode_outputs(&v)?;
-    if out.len() != meta.outputs.len() {
-        bail!(
-            "the program returned {} tensors, cairn.json lists {}",
-            out.len(),
-            meta.outputs.len()
-        );
-    }
-    for (t, o) in out.iter().zip(&meta.outputs) {
-        if t.shape != o.shape {
-            bail!(
-                "output {} has shape {:?}, cairn.json says {:?}",
-                o.name,
-                t.shape,
-                o.shape
-            );
-        }
-    }
-    Ok(out)
 }
 
 /// Output values in real units (index outputs stay integers).
@@ -141,4 +115,66 @@ pub fn layer_profile(
         out.push((name, profile.get(&line).copied().unwrap_or(0)));
     }
     Ok(out)
+}
+
+/// The outputs of a run whose output is hashed: recomputed with the bit-exact Rust reference
+/// (re-planning the package's model copy at its scale) and checked against the proven hash.
+pub fn reference_outputs(
+    package: &Path,
+    m: &ModelInput,
+    commitment: Felt252,
+) -> Result<Vec<Tensor>> {
+    let opts = transpile::Options {
+        scale_bits: Some(m.meta.scale_bits),
+        input_shapes: m
+            .meta
+            .inputs
+            .iter()
+            .map(|i| (i.name.clone(), i.shape.clone()))
+            .collect(),
+        calibrate: None,
+        visibility: m.meta.visibility,
+    };
+    let plan = transpile::plan_model(&package.join(&m.meta.model), &opts)?;
+    let outputs = plan.run(&m.raw)?;
+    let got = transpile::privacy::output_commitment(&outputs);
+    if got != commitment {
+        bail!(
+            "the Rust reference's outputs hash to {got:#x}, the program's to {commitment:#x}: \
+             does model.onnx still match the package?"
+        );
+    }
+    Ok(outputs)
+}
+
+/// Raw outputs from an out.json written by `cairn run --output`.
+pub fn read_output_json(path: &Path) -> Result<Vec<Tensor>> {
+    #[derive(serde::Deserialize)]
+    struct OutFile {
+        raw: Vec<Vec<i64>>,
+        shapes: Vec<Vec<usize>>,
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let f: OutFile = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: expected `raw` and `shapes` as written by `cairn run --output`",
+            path.display()
+        )
+    })?;
+    if f.raw.len() != f.shapes.len() {
+        bail!(
+            "{}: {} raw outputs but {} shapes",
+            path.display(),
+            f.raw.len(),
+            f.shapes.len()
+        );
+    }
+    f.raw
+        .into_iter()
+        .zip(f.shapes)
+        .map(|(data, shape)| {
+            Tensor::new(shape, data).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        })
+        .collect()
 }

@@ -132,6 +132,19 @@ pub fn verify(proof: VerifierProof) -> Result<Statement, VerifyError> {
     })
 }
 
+/// The values a proof's public data carries: the program section (the bytecode, with every
+/// constant of the program) and the output section. The rest of the public data is segment
+/// pointers and register values. (Trace openings are not covered here: see docs/PRIVACY.md.)
+pub fn public_values(proof: &VerifierProof) -> Vec<Felt252> {
+    let memory = &proof.claim.public_data.public_memory;
+    memory
+        .program
+        .iter()
+        .chain(&memory.output)
+        .map(|(_, limbs)| to_felt(construct_f252(limbs)))
+        .collect()
+}
+
 /// Verifies and additionally requires the given program hash and/or output.
 pub fn verify_expecting(
     proof: VerifierProof,

@@ -22,6 +22,18 @@ pub struct TranspileArgs {
     /// format: {"input_data": [[...]]}) at least 256x inside the fixed-point bound.
     #[arg(long)]
     pub calibrate: Option<PathBuf>,
+    /// Input visibility: `public` (values in the proof's public output), `hashed` (only their
+    /// Poseidon hash is public) or `private` (nothing about the input is in the public output).
+    #[arg(long, value_enum, default_value_t)]
+    pub input_visibility: crate::InputVisibility,
+    /// Weights visibility: `public` (constants in the program; the program hash commits to them)
+    /// or `hashed` (kept out of the program in weights.json, passed privately; only their
+    /// Poseidon hash is public).
+    #[arg(long, value_enum, default_value_t)]
+    pub weights_visibility: crate::WeightsVisibility,
+    /// Output visibility: `public` (the output tensors) or `hashed` (their Poseidon hash).
+    #[arg(long, value_enum, default_value_t)]
+    pub output_visibility: crate::OutputVisibility,
     /// The cairn_tensor library the package depends on (a path dependency).
     #[arg(long, default_value_os_t = crate::default_tensor_lib())]
     pub tensor_lib: PathBuf,
@@ -32,7 +44,10 @@ cairn_tensor fixed-point library. The package's `predict` function can be import
 projects; its #[executable] takes the input as felts and returns the outputs. `cairn.json` next to \
 it records shapes, scale and ops for `cairn run` and `cairn prove`; the model is copied as \
 model.onnx for float comparisons.\n\nExample:\n  transpile mnist.onnx -o mnist_cairo --calibrate input.json\n  \
-cairn run mnist_cairo --input input.json --compare\n  cairn prove mnist_cairo --input input.json --proof mnist.proof";
+cairn run mnist_cairo --input input.json --compare\n  cairn prove mnist_cairo --input input.json --proof mnist.proof\n\n\
+Visibility (--input-visibility, --weights-visibility, --output-visibility) decides what the proof's \
+public output shows; see docs/PRIVACY.md. Stwo proofs are NOT zero-knowledge: `private` and `hashed` \
+keep values out of the public output, but the proof's trace openings still reveal some witness values.";
 
 /// Transpiles as the arguments say and prints a summary.
 pub fn run(a: TranspileArgs) -> crate::Result<crate::Metadata> {
@@ -44,6 +59,11 @@ pub fn run(a: TranspileArgs) -> crate::Result<crate::Metadata> {
             .as_deref()
             .map(crate::read_input_json)
             .transpose()?,
+        visibility: crate::Visibility {
+            input: a.input_visibility,
+            weights: a.weights_visibility,
+            output: a.output_visibility,
+        },
     };
     let plan = crate::plan_model(&a.model, &opts)?;
     let out = a.output.unwrap_or_else(|| {
@@ -63,6 +83,17 @@ pub fn run(a: TranspileArgs) -> crate::Result<crate::Metadata> {
         meta.weights,
         meta.macs
     );
+    let v = meta.visibility;
+    println!(
+        "visibility: input {:?}, weights {:?}, output {:?}",
+        v.input, v.weights, v.output
+    );
+    if let Some(c) = &meta.weights_commitment {
+        println!(
+            "weights commitment: {c} (weights in {})",
+            crate::WEIGHTS_FILE
+        );
+    }
     for i in &meta.inputs {
         println!("input  {} {:?}", i.name, i.shape);
     }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use fixed::{Tensor, Window};
 
 use crate::plan::{Binary, Op, Operand, Plan, ReduceKind, Unary};
+use crate::privacy::{self, InputVisibility, OutputVisibility, WeightsVisibility};
 
 /// Sierra type sizes are `i16`, so one constant array holds at most this many felts.
 pub const MAX_CONST_LEN: usize = 32_767;
@@ -384,16 +385,30 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
         plan.name
     );
     let _ = writeln!(s, "//! Generated code; regenerate instead of editing.\n");
+    let hashed_weights = plan.visibility.weights == WeightsVisibility::Hashed;
     let mut consts = String::new();
-    let rows = weights(&mut consts, plan);
-    let calls: Vec<String> = plan
-        .steps
-        .iter()
-        .map(|st| {
-            blocked_call(&st.op, &st.inputs, plan, &rows)
-                .unwrap_or_else(|| call(&st.op, &st.inputs))
-        })
-        .collect();
+    let calls: Vec<String> = if hashed_weights {
+        // Weights are locals sliced from the private argument: `w3`, not the constant `w3()`.
+        plan.steps
+            .iter()
+            .map(|st| {
+                let mut c = call(&st.op, &st.inputs);
+                for w in 0..plan.weights.len() {
+                    c = c.replace(&format!("w{w}()"), &format!("w{w}"));
+                }
+                c
+            })
+            .collect()
+    } else {
+        let rows = weights(&mut consts, plan);
+        plan.steps
+            .iter()
+            .map(|st| {
+                blocked_call(&st.op, &st.inputs, plan, &rows)
+                    .unwrap_or_else(|| call(&st.op, &st.inputs))
+            })
+            .collect()
+    };
     let used = |prefix: &str| calls.iter().any(|c| c.contains(prefix)) || consts.contains(prefix);
     s.push_str("use cairn_tensor::Tensor;\n");
     for (prefix, import) in [
@@ -415,9 +430,12 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
     }
     s.push('\n');
     s.push_str(&consts);
-    let params: Vec<String> = (0..plan.inputs.len())
+    let mut params: Vec<String> = (0..plan.inputs.len())
         .map(|i| format!("v{i}: Tensor"))
         .collect();
+    if hashed_weights {
+        params.push("weights: Span<felt252>".into());
+    }
     let _ = writeln!(
         s,
         "/// The model on fixed-point inputs (scale 2^{bits}); one tensor per model output."
@@ -429,6 +447,19 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
     );
     if calls.iter().any(|c| c.ends_with(", q)")) {
         let _ = writeln!(s, "    let q = cairn_tensor::q({bits});");
+    }
+    if hashed_weights {
+        let mut at = 0;
+        for (i, w) in plan.weights.iter().enumerate() {
+            let n = w.tensor.data.len();
+            let _ = writeln!(
+                s,
+                "    let w{i} = Tensor {{ shape: {}, data: weights.slice({at}, {n}) }}; // {}",
+                usizes(&w.tensor.shape),
+                w.name.replace('\n', " ")
+            );
+            at += n;
+        }
     }
     for (step, c) in plan.steps.iter().zip(&calls) {
         let _ = writeln!(
@@ -446,16 +477,29 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
         .iter()
         .map(|i| i.shape.iter().product::<usize>())
         .sum();
-    s.push_str(
-        "/// Inputs as felts (all model inputs, flattened, in order); returns the outputs.\n",
+    s.push_str(&main_fn(plan, total));
+    s
+}
+
+/// The `#[executable]` entry: checks and slices the input (and private weights), runs `predict`
+/// and returns the public sections that the visibility asks for (layout in [`privacy`]).
+fn main_fn(plan: &Plan, total_inputs: usize) -> String {
+    let vis = plan.visibility;
+    let hashed_weights = vis.weights == WeightsVisibility::Hashed;
+    let mut s = String::from(
+        "/// Inputs as felts (all model inputs, flattened, in order); returns the public sections.\n",
     );
-    s.push_str("#[executable]\nfn main(input: Array<felt252>) -> Array<Tensor> {\n");
-    let _ = writeln!(s, "    if input.len() != {total} {{\n        core::panics::panic(array!['input', 'wrong number of values']);\n    }}");
+    s.push_str("#[executable]\nfn main(input: Array<felt252>");
+    if hashed_weights {
+        s.push_str(", weights: Array<felt252>");
+    }
+    s.push_str(") -> Array<felt252> {\n");
+    let _ = writeln!(s, "    if input.len() != {total_inputs} {{\n        core::panics::panic(array!['input', 'wrong number of values']);\n    }}");
     s.push_str(
         "    let data = input.span();\n    cairn_tensor::fixed::check_all(data, 'input');\n",
     );
-    let mut at = 0;
     let mut args = Vec::new();
+    let mut at = 0;
     for (i, inp) in plan.inputs.iter().enumerate() {
         let n: usize = inp.shape.iter().product();
         let _ = writeln!(
@@ -466,6 +510,46 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
         args.push(format!("v{i}"));
         at += n;
     }
-    let _ = writeln!(s, "    predict({})\n}}", args.join(", "));
+    let inputs = args.join(", ");
+    if hashed_weights {
+        let n: usize = plan.weights.iter().map(|w| w.tensor.data.len()).sum();
+        let _ = writeln!(s, "    if weights.len() != {n} {{\n        core::panics::panic(array!['weights', 'wrong number of values']);\n    }}");
+        s.push_str("    let weights = weights.span();\n");
+        args.push("weights".into());
+    }
+    let _ = writeln!(s, "    let outputs = predict({});", args.join(", "));
+    s.push_str("    let mut public: Array<felt252> = array![];\n");
+    let tag = |s: &mut String, t: &str| {
+        let _ = writeln!(s, "    public.append('{t}');");
+    };
+    match vis.input {
+        InputVisibility::Public => {
+            tag(&mut s, privacy::TAG_INPUT);
+            let _ = writeln!(s, "    array![{inputs}].serialize(ref public);");
+        }
+        InputVisibility::Hashed => {
+            tag(&mut s, privacy::TAG_INPUT_HASH);
+            s.push_str("    public.append(core::poseidon::poseidon_hash_span(data));\n");
+        }
+        InputVisibility::Private => {}
+    }
+    if hashed_weights {
+        tag(&mut s, privacy::TAG_WEIGHTS_HASH);
+        s.push_str("    public.append(core::poseidon::poseidon_hash_span(weights));\n");
+    }
+    match vis.output {
+        OutputVisibility::Public => {
+            tag(&mut s, privacy::TAG_OUTPUT);
+            s.push_str("    outputs.serialize(ref public);\n");
+        }
+        OutputVisibility::Hashed => {
+            s.push_str("    let mut serialized: Array<felt252> = array![];\n    outputs.serialize(ref serialized);\n");
+            tag(&mut s, privacy::TAG_OUTPUT_HASH);
+            s.push_str(
+                "    public.append(core::poseidon::poseidon_hash_span(serialized.span()));\n",
+            );
+        }
+    }
+    s.push_str("    public\n}\n");
     s
 }

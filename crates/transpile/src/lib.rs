@@ -10,6 +10,7 @@ pub mod codegen;
 pub mod error;
 pub mod load;
 pub mod plan;
+pub mod privacy;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -20,6 +21,8 @@ use serde::{Deserialize, Serialize};
 pub use error::{Result, TranspileError};
 pub use load::Input;
 pub use plan::{Plan, SUPPORTED_OPS};
+pub use privacy::{Claim, InputVisibility, OutputVisibility, Visibility, WeightsVisibility};
+use starknet_types_core::felt::Felt;
 
 /// The tensor library bundled with this checkout.
 pub fn default_tensor_lib() -> PathBuf {
@@ -42,6 +45,12 @@ pub struct Metadata {
     pub weights: usize,
     /// The source model, copied next to the package for float comparisons.
     pub model: String,
+    /// What the program makes public (absent in packages from before visibility existed).
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// `poseidon(weights)` as 0x-hex when weights are hashed (they are then in [`WEIGHTS_FILE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights_commitment: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -54,6 +63,8 @@ pub struct OutputInfo {
 
 pub const METADATA_FILE: &str = "cairn.json";
 pub const MODEL_FILE: &str = "model.onnx";
+/// With hashed weights: the weight values (private; the prover passes them as an argument).
+pub const WEIGHTS_FILE: &str = "weights.json";
 const FORMAT: &str = "cairn-model/1";
 
 /// How to transpile.
@@ -65,6 +76,8 @@ pub struct Options {
     pub input_shapes: HashMap<String, Vec<usize>>,
     /// A sample input (one flat list per model input) to choose the scale from.
     pub calibrate: Option<Vec<Vec<f64>>>,
+    /// What the program makes public.
+    pub visibility: Visibility,
 }
 
 /// Quantizes float inputs (one flat list per model input) at scale `q`.
@@ -113,9 +126,43 @@ pub fn quantize_inputs(q: Q, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<
 
 /// The executable's arguments for quantized inputs: the input array as `scarb execute` passes it
 /// (its length, then every value of every input in order).
-pub fn executable_args(raw: &[Tensor]) -> Vec<i64> {
+pub fn executable_args(raw: &[Tensor], weights: Option<&[i64]>) -> Vec<Felt> {
     let values: Vec<i64> = raw.iter().flat_map(|t| t.data.iter().copied()).collect();
-    std::iter::once(values.len() as i64).chain(values).collect()
+    let mut args = vec![Felt::from(values.len())];
+    args.extend(values.into_iter().map(Felt::from));
+    if let Some(w) = weights {
+        args.push(Felt::from(w.len()));
+        args.extend(w.iter().map(|&v| Felt::from(v)));
+    }
+    args
+}
+
+/// The weights of a package with hashed weights (from [`WEIGHTS_FILE`]), checked against the
+/// commitment in `cairn.json`; `None` for public weights.
+pub fn read_private_weights(dir: &Path, meta: &Metadata) -> Result<Option<Vec<i64>>> {
+    if meta.visibility.weights != WeightsVisibility::Hashed {
+        return Ok(None);
+    }
+    let path = dir.join(WEIGHTS_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        TranspileError::Other(format!(
+            "{}: {e} (hashed weights are kept there, outside the program)",
+            path.display()
+        ))
+    })?;
+    let values: Vec<i64> = serde_json::from_str(&text)
+        .map_err(|e| TranspileError::Other(format!("{}: {e}", path.display())))?;
+    let got = format!("{:#x}", privacy::weights_commitment(&values));
+    if meta.weights_commitment.as_deref() != Some(got.as_str()) {
+        return Err(TranspileError::Other(format!(
+            "{}: the weights hash to {got}, cairn.json records {}",
+            path.display(),
+            meta.weights_commitment
+                .as_deref()
+                .unwrap_or("no commitment")
+        )));
+    }
+    Ok(Some(values))
 }
 
 /// Reads EZKL's input format: `{"input_data": [[floats...], ...]}`.
@@ -147,6 +194,12 @@ fn zeros(inputs: &[Input]) -> Vec<Tensor> {
 
 /// Loads and plans a model.
 pub fn plan_model(model: &Path, opts: &Options) -> Result<Plan> {
+    let mut plan = plan_scaled(model, opts)?;
+    plan.visibility = opts.visibility;
+    Ok(plan)
+}
+
+fn plan_scaled(model: &Path, opts: &Options) -> Result<Plan> {
     let graph = load::load(model, &opts.input_shapes)?;
     let bad_scale = |b: u32| TranspileError::Other(format!("--scale-bits {b}: must be in 1..=32"));
     match (&opts.calibrate, opts.scale_bits) {
@@ -256,6 +309,15 @@ pub fn write_package(plan: &Plan, model: &Path, out: &Path, tensor_lib: &Path) -
     )
     .map_err(|e| io("write lib.cairo", e))?;
     std::fs::copy(model, tmp.path().join(MODEL_FILE)).map_err(|e| io("copy model", e))?;
+    let weights_commitment = if plan.visibility.weights == WeightsVisibility::Hashed {
+        let flat = plan.flat_weights();
+        let json = serde_json::to_string(&flat).expect("weights serialize");
+        std::fs::write(tmp.path().join(WEIGHTS_FILE), json + "\n")
+            .map_err(|e| io("write weights.json", e))?;
+        Some(format!("{:#x}", privacy::weights_commitment(&flat)))
+    } else {
+        None
+    };
     let meta = Metadata {
         format: FORMAT.into(),
         name: plan.name.clone(),
@@ -276,6 +338,8 @@ pub fn write_package(plan: &Plan, model: &Path, out: &Path, tensor_lib: &Path) -
         macs: plan.macs,
         weights: plan.weights.iter().map(|w| w.tensor.data.len()).sum(),
         model: MODEL_FILE.into(),
+        visibility: plan.visibility,
+        weights_commitment,
     };
     let json = serde_json::to_string_pretty(&meta).expect("metadata serializes");
     std::fs::write(tmp.path().join(METADATA_FILE), json + "\n")
@@ -355,28 +419,41 @@ pub fn float_run(model: &Path, inputs: &[Input], data: &[Vec<f64>]) -> Result<Ve
         .collect()
 }
 
-/// Decodes what a transpiled package's executable returns (`Array<Tensor>`: the count, then per
-/// tensor its rank, dims, length and values), given its output felts as integers.
-pub fn decode_outputs(values: &[i64]) -> Result<Vec<Tensor>> {
-    let bad = |why: &str| TranspileError::Other(format!("malformed program output: {why}"));
-    let mut it = values.iter().copied();
-    let mut next = || it.next().ok_or_else(|| bad("it ends early"));
-    let count = next()?;
-    let mut out = Vec::new();
-    for _ in 0..count {
-        let rank = next()?;
-        let shape = (0..rank)
-            .map(|_| next().map(|d| d as usize))
-            .collect::<Result<Vec<_>>>()?;
-        let len = next()?;
-        let data = (0..len).map(|_| next()).collect::<Result<Vec<_>>>()?;
-        out.push(
-            Tensor::new(shape, data)
-                .map_err(|_| bad("a tensor's length does not fit its shape"))?,
-        );
+/// Decodes a transpiled package's public output into its sections (see [`privacy`]) and checks
+/// the tensors against the metadata's shapes.
+pub fn decode_claim(meta: &Metadata, felts: &[Felt]) -> Result<Claim> {
+    let claim = Claim::decode(&meta.visibility, felts)?;
+    let check = |what: &str, got: &[Tensor], want: Vec<(&str, &[usize])>| {
+        if got.len() != want.len() {
+            return Err(TranspileError::Other(format!(
+                "the program returned {} {what} tensors, cairn.json lists {}",
+                got.len(),
+                want.len()
+            )));
+        }
+        for (t, (name, shape)) in got.iter().zip(want) {
+            if t.shape != shape {
+                return Err(TranspileError::Other(format!(
+                    "{what} {name} has shape {:?}, cairn.json says {shape:?}",
+                    t.shape
+                )));
+            }
+        }
+        Ok(())
+    };
+    if let Some(out) = &claim.output {
+        let want = meta
+            .outputs
+            .iter()
+            .map(|o| (o.name.as_str(), o.shape.as_slice()));
+        check("output", out, want.collect())?;
     }
-    if it.next().is_some() {
-        return Err(bad("values follow the last tensor"));
+    if let Some(inp) = &claim.input {
+        let want = meta
+            .inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.shape.as_slice()));
+        check("input", inp, want.collect())?;
     }
-    Ok(out)
+    Ok(claim)
 }

@@ -234,6 +234,8 @@ pub struct Plan {
     pub macs: usize,
     /// Largest magnitude of any intermediate in the planning run (calibration headroom).
     pub max_abs: i64,
+    /// What the generated program makes public (input, weights, output).
+    pub visibility: crate::privacy::Visibility,
 }
 
 /// A planning-time value.
@@ -1394,6 +1396,7 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
             weights: vec![],
             macs: 0,
             max_abs: 0,
+            visibility: Default::default(),
         },
         weight_ids: HashMap::new(),
         index_values: HashSet::new(),
@@ -1436,6 +1439,14 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
 }
 
 impl Plan {
+    /// All weight values, flattened in weight order (the private argument of hashed weights).
+    pub fn flat_weights(&self) -> Vec<i64> {
+        self.weights
+            .iter()
+            .flat_map(|w| w.tensor.data.iter().copied())
+            .collect()
+    }
+
     /// Runs the plan with the Rust reference: exactly what the generated Cairo computes.
     pub fn run(&self, inputs: &[Tensor]) -> Result<Vec<Tensor>> {
         let mut vals: Vec<Option<Tensor>> = vec![None; self.values.len()];

@@ -8,8 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use runner::Felt252;
-
 const TOLERANCE: f64 = 2e-3;
 
 fn onnx_data_dir() -> PathBuf {
@@ -76,6 +74,7 @@ fn run_case(dir: &Path) -> Outcome {
         scale_bits: Some(16),
         input_shapes: shapes,
         calibrate: Some(floats.clone()),
+        ..Default::default()
     };
     let expects_nan = outputs
         .iter()
@@ -99,22 +98,16 @@ fn run_case(dir: &Path) -> Outcome {
         Ok(p) => p,
         Err(e) => return Outcome::Fail(format!("generated Cairo does not compile: {e}")),
     };
-    let args: Vec<Felt252> = transpile::executable_args(&raw)
-        .into_iter()
-        .map(Felt252::from)
-        .collect();
+    let args = transpile::executable_args(&raw, None);
     let run = match runner::execute(&program, &args) {
         Ok(r) => r,
         Err(e) => return Outcome::Fail(format!("VM: {e}")),
     };
-    let o: Vec<i64> = run
-        .output
-        .iter()
-        .map(|f| runner::felt_to_i64(f).unwrap())
-        .collect();
-    let got_all = match transpile::decode_outputs(&o) {
-        Ok(t) if t.len() == outputs.len() => t,
-        Ok(t) => return Outcome::Fail(format!("{} outputs, expected {}", t.len(), outputs.len())),
+    let got_all = match transpile::Claim::decode(&plan.visibility, &run.output) {
+        Ok(transpile::Claim {
+            output: Some(t), ..
+        }) if t.len() == outputs.len() => t,
+        Ok(c) => return Outcome::Fail(format!("unexpected claim {c:?}")),
         Err(e) => return Outcome::Fail(e.to_string()),
     };
     let mut worst = 0f64;

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use runner::Felt252;
-
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -52,17 +50,12 @@ fn run_model(name: &str, opts: &transpile::Options) -> (Vec<f64>, usize, usize) 
     let reference = plan.run(&raw).unwrap();
 
     let program = runner::compile_package(&pkg).unwrap();
-    let args: Vec<Felt252> = transpile::executable_args(&raw)
-        .into_iter()
-        .map(Felt252::from)
-        .collect();
+    let args = transpile::executable_args(&raw, None);
     let run = runner::execute(&program, &args).unwrap();
-    let o: Vec<i64> = run
+    let mut outputs = transpile::decode_claim(&meta, &run.output)
+        .unwrap()
         .output
-        .iter()
-        .map(|f| runner::felt_to_i64(f).unwrap())
-        .collect();
-    let mut outputs = transpile::decode_outputs(&o).unwrap();
+        .unwrap();
     assert_eq!(outputs.len(), 1, "one output tensor");
     let vm = outputs.remove(0);
     assert_eq!(
