@@ -12,14 +12,17 @@ mkdir -p "$OUT"
 echo "== build the model (onnx helper API) and a random input"
 python3 "$ROOT/scripts/models/make_models.py" "$OUT" tiny_cnn
 MODEL="$OUT/tiny_cnn"
-echo "== transpile"
-"$CAIRN" transpile "$MODEL/model.onnx" -o "$OUT/tiny_cnn_cairo" --calibrate "$MODEL/input.json"
+echo "== transpile (the input stays private: only its Poseidon hash is public)"
+"$CAIRN" transpile "$MODEL/model.onnx" -o "$OUT/tiny_cnn_cairo" --calibrate "$MODEL/input.json" \
+  --input-visibility hashed
 echo "== run (and compare with a float run)"
 "$CAIRN" run "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --output "$OUT/out.json" --compare
 echo "== prove"
 "$CAIRN" prove "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --proof "$OUT/tiny_cnn.proof"
 echo "== verify"
 "$CAIRN" verify "$OUT/tiny_cnn.proof" --program "$OUT/tiny_cnn_cairo"
+echo "== the data owner's commitment (equals the proven input commitment)"
+"$CAIRN" commit "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json"
 echo "== verify a tampered copy (must be rejected)"
 python3 - "$OUT/tiny_cnn.proof" "$OUT/tampered.proof" <<'PY'
 import sys
