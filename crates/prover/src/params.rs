@@ -22,9 +22,9 @@ use crate::{VerifierProof, VerifyError};
 
 /// Conjectured security of the parameters: `pow_bits + log_blowup_factor * n_queries`.
 pub const SECURITY_BITS: u32 = POW_BITS + LOG_BLOWUP * N_QUERIES;
-const POW_BITS: u32 = 26;
+const POW_BITS: u32 = 20;
 const LOG_BLOWUP: u32 = 1;
-const N_QUERIES: u32 = 70;
+const N_QUERIES: u32 = 76;
 /// The small canonical preprocessed trace: all builtins Cairn programs can use, without the
 /// large Pedersen tables.
 const VARIANT: PreProcessedTraceVariant = PreProcessedTraceVariant::CanonicalSmall;
