@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Both run `make setup` first.
 CARGO ?= cargo
 
-.PHONY: setup build demo test bench lint
+.PHONY: setup build demo test bench bench-ezkl lint
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,12 @@ test: build
 
 bench: build
 	./target/release/cairn-bench
+
+# Cairn against EZKL on linear / MLP / LeNet; writes docs/BENCHMARKS.md and docs/bench/*.png.
+# Slow (tens of minutes) and not part of `make test`.
+bench-ezkl: build
+	python3 -m pip install --quiet --disable-pip-version-check ezkl==23.0.5 matplotlib
+	CAIRN_VIA_MAKE=1 python3 scripts/bench/ezkl_vs_cairn.py
 
 lint: setup
 	$(CARGO) fmt --all --check
