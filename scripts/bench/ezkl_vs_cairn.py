@@ -47,6 +47,10 @@ def ezkl_step(name, kwargs):
 
 # ---------------------------------------------------------------------------------------------
 
+class StepFailed(Exception):
+    pass
+
+
 def measure_child(cmd):
     """Like measure, but takes the rusage of exactly this child (wait4 before communicate ends)."""
     t = time.perf_counter()
@@ -72,7 +76,10 @@ def measure_child(cmd):
     wall = time.perf_counter() - t
     out, err = b"".join(out_chunks).decode(), b"".join(err_chunks).decode()
     if p.returncode != 0:
-        sys.exit(f"step failed ({p.returncode}): {' '.join(cmd)}\n{out}\n{err}")
+        last = (err.strip() or out.strip()).splitlines()[-1:] or ["no output"]
+        print(f"step failed ({p.returncode}): {' '.join(cmd)}\n{out}\n{err}", file=sys.stderr)
+        step = f"cairn {cmd[1]}" if cmd[0] == CAIRN else f"ezkl {cmd[3]}"
+        raise StepFailed(f"{step}: {last[0]}")
     return wall, usage.ru_maxrss * 1024, out
 
 
@@ -189,6 +196,11 @@ def markdown(results, meta):
     ]
     for name, r in results.items():
         e, c = r["ezkl"], r["cairn"]
+        failed = [(s, r[s]["failed"]) for s in ("ezkl", "cairn") if "failed" in r[s]]
+        if failed:
+            for system, why in failed:
+                lines.append(f"| {name} | {r['macs']} | {system} | failed: {why} | | | | | | |")
+            continue
         lines.append(
             f"| {name} | {r['macs']} | EZKL | {fmt_s(e['first_proof_seconds'])} | "
             f"{fmt_s(e['steps']['prove']['seconds'])} | {fmt_s(e['steps']['verify']['seconds'])} | "
@@ -210,6 +222,8 @@ def markdown(results, meta):
     lines += ["", "Per-step times (seconds):", ""]
     for name, r in results.items():
         for system in ("ezkl", "cairn"):
+            if "failed" in r[system]:
+                continue
             steps = ", ".join(f"{k} {v['seconds']:.2f}" for k, v in r[system]["steps"].items())
             lines.append(f"- {name}, {system}: {steps}")
     lines += ["", "![prove time against model size](bench/ezkl_vs_cairn.png)"]
@@ -222,7 +236,7 @@ def chart(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = list(results)
+    names = [n for n in results if not any("failed" in results[n][s] for s in ("ezkl", "cairn"))]
     macs = [results[n]["macs"] for n in names]
     fig, ax = plt.subplots(figsize=(6, 4))
     for system, marker in (("ezkl", "o"), ("cairn", "s")):
@@ -291,17 +305,24 @@ def main():
         params = param_count(os.path.join(d, "model.onnx"))
         print(f"== {name}: {params} parameters", flush=True)
         print("   EZKL ...", flush=True)
-        e = run_ezkl(d, a.repeats)
-        e["error"] = max_abs_error(e["outputs"], want)
-        print(f"   EZKL: prove {e['steps']['prove']['seconds']:.2f} s, first proof "
-              f"{e['first_proof_seconds']:.1f} s", flush=True)
+        try:
+            e = run_ezkl(d, a.repeats)
+            e["error"] = max_abs_error(e["outputs"], want)
+            print(f"   EZKL: prove {e['steps']['prove']['seconds']:.2f} s, first proof "
+                  f"{e['first_proof_seconds']:.1f} s", flush=True)
+        except StepFailed as err:
+            e = {"failed": str(err)}
         print("   Cairn ...", flush=True)
-        c = run_cairn(d, a.repeats)
-        c["error"] = max_abs_error(c["outputs"], want)
-        print(f"   Cairn: prove {c['steps']['prove']['seconds']:.2f} s, first proof "
-              f"{c['first_proof_seconds']:.1f} s, {c['cairo_steps']} steps", flush=True)
+        try:
+            c = run_cairn(d, a.repeats)
+            c["error"] = max_abs_error(c["outputs"], want)
+            print(f"   Cairn: prove {c['steps']['prove']['seconds']:.2f} s, first proof "
+                  f"{c['first_proof_seconds']:.1f} s, {c['cairo_steps']} steps", flush=True)
+        except StepFailed as err:
+            c = {"failed": str(err)}
         # MACs as the transpiler counts them (Gemm/MatMul/Conv).
-        macs = json.load(open(os.path.join(d, "cairn_pkg", "cairn.json")))["macs"]
+        meta_path = os.path.join(d, "cairn_pkg", "cairn.json")
+        macs = json.load(open(meta_path))["macs"] if os.path.exists(meta_path) else 0
         results[name] = {"macs": macs, "params": params, "ezkl": e, "cairn": c}
     meta = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),

@@ -55,11 +55,13 @@ def lenet(rng):
     w3, b3 = dense(rng, 256, 32)
     w4, b4 = dense(rng, 32, 10)
     pool = dict(kernel_shape=[2, 2], strides=[2, 2])
+    # Explicit strides and pads (the ONNX defaults): EZKL's loader requires them.
+    conv = dict(kernel_shape=[5, 5], strides=[1, 1], pads=[0, 0, 0, 0])
     nodes = [
-        helper.make_node("Conv", ["x", "c1", "cb1"], ["a1"], kernel_shape=[5, 5], name="conv1"),
+        helper.make_node("Conv", ["x", "c1", "cb1"], ["a1"], name="conv1", **conv),
         helper.make_node("Relu", ["a1"], ["r1"], name="relu1"),
         helper.make_node("MaxPool", ["r1"], ["p1"], name="pool1", **pool),
-        helper.make_node("Conv", ["p1", "c2", "cb2"], ["a2"], kernel_shape=[5, 5], name="conv2"),
+        helper.make_node("Conv", ["p1", "c2", "cb2"], ["a2"], name="conv2", **conv),
         helper.make_node("Relu", ["a2"], ["r2"], name="relu2"),
         helper.make_node("MaxPool", ["r2"], ["p2"], name="pool2", **pool),
         helper.make_node("Flatten", ["p2"], ["f"], axis=1, name="flatten"),
