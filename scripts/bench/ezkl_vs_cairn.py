@@ -189,7 +189,9 @@ def markdown(results, meta):
         f"Measured {meta['date']} on {meta['machine']} with `{meta['command']}` "
         f"(ezkl {meta['ezkl']}, median of {meta['repeats']} for run/witness, prove and verify; "
         "every step in its own process; peak = max RSS of that process). "
-        "Error: max abs difference of the output from onnxruntime's.",
+        "Error: max abs difference of the output from onnxruntime's. EZKL is calibrated with "
+        "`target=\"resources\"` (its fast setting) and a locally generated SRS; Cairn with "
+        "`--calibrate` on the same input. Both keep the input private and the output public.",
         "",
         "| model | MACs | system | first proof (all steps) | prove | verify | proof size | peak memory | max abs error | notes |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -328,7 +330,7 @@ def main():
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "machine": machine(),
         "command": "make bench-ezkl" if os.environ.get("CAIRN_VIA_MAKE") else
-        "scripts/bench/ezkl_vs_cairn.py " + " ".join(sys.argv[1:]),
+        " ".join(["scripts/bench/ezkl_vs_cairn.py", *sys.argv[1:]]),
         "ezkl": getattr(ezkl, "__version__", "?"),
         "repeats": a.repeats,
     }
