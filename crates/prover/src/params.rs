@@ -111,7 +111,6 @@ pub(crate) fn check_parameters(proof: &VerifierProof) -> Result<(), VerifyError>
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     #[test]
