@@ -4,6 +4,7 @@
 //! accumulate exactly and are rescaled once per output; every rescale is range-checked and a
 //! failure panics with `[op, reason]`. The Rust crate `cairn-fixed` is the bit-exact reference.
 
+pub mod commit;
 pub mod elementwise;
 pub mod fixed;
 pub mod linalg;

@@ -529,13 +529,13 @@ fn main_fn(plan: &Plan, total_inputs: usize) -> String {
         }
         InputVisibility::Hashed => {
             tag(&mut s, privacy::TAG_INPUT_HASH);
-            s.push_str("    public.append(core::poseidon::poseidon_hash_span(data));\n");
+            s.push_str("    public.append(cairn_tensor::commit::hash_span(data));\n");
         }
         InputVisibility::Private => {}
     }
     if hashed_weights {
         tag(&mut s, privacy::TAG_WEIGHTS_HASH);
-        s.push_str("    public.append(core::poseidon::poseidon_hash_span(weights));\n");
+        s.push_str("    public.append(cairn_tensor::commit::hash_span(weights));\n");
     }
     match vis.output {
         OutputVisibility::Public => {
@@ -545,9 +545,7 @@ fn main_fn(plan: &Plan, total_inputs: usize) -> String {
         OutputVisibility::Hashed => {
             s.push_str("    let mut serialized: Array<felt252> = array![];\n    outputs.serialize(ref serialized);\n");
             tag(&mut s, privacy::TAG_OUTPUT_HASH);
-            s.push_str(
-                "    public.append(core::poseidon::poseidon_hash_span(serialized.span()));\n",
-            );
+            s.push_str("    public.append(cairn_tensor::commit::hash_span(serialized.span()));\n");
         }
     }
     s.push_str("    public\n}\n");
