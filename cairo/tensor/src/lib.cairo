@@ -17,4 +17,4 @@ pub mod tensor;
 
 pub use fixed::{Q, q};
 pub use linalg::Window;
-pub use tensor::Tensor;
+pub use tensor::{Felts, Tensor};

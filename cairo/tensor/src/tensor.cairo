@@ -9,6 +9,30 @@ pub struct Tensor {
     pub data: Span<felt252>,
 }
 
+/// Felts passed to an executable as `Array<felt252>` (length, then the values), taken without
+/// copying: `Array`'s own deserialization appends element by element (~12 steps per felt, which
+/// dominated models with hashed weights). Serializes as `Array<felt252>` does.
+#[derive(Copy, Drop)]
+pub struct Felts {
+    pub data: Span<felt252>,
+}
+
+impl FeltsSerde of Serde<Felts> {
+    fn serialize(self: @Felts, ref output: Array<felt252>) {
+        self.data.serialize(ref output);
+    }
+
+    fn deserialize(ref serialized: Span<felt252>) -> Option<Felts> {
+        let len: usize = (*serialized.pop_front()?).try_into()?;
+        if len > serialized.len() {
+            return None;
+        }
+        let data = serialized.slice(0, len);
+        serialized = serialized.slice(len, serialized.len() - len);
+        Some(Felts { data })
+    }
+}
+
 /// A tensor, checking that the data fills the shape.
 pub fn tensor(shape: Span<usize>, data: Span<felt252>) -> Tensor {
     if numel(shape) != data.len() {

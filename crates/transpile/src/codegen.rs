@@ -489,15 +489,14 @@ fn main_fn(plan: &Plan, total_inputs: usize) -> String {
     let mut s = String::from(
         "/// Inputs as felts (all model inputs, flattened, in order); returns the public sections.\n",
     );
-    s.push_str("#[executable]\nfn main(input: Array<felt252>");
+    s.push_str("#[executable]\nfn main(input: cairn_tensor::Felts");
     if hashed_weights {
-        s.push_str(", weights: Array<felt252>");
+        s.push_str(", weights: cairn_tensor::Felts");
     }
     s.push_str(") -> Array<felt252> {\n");
-    let _ = writeln!(s, "    if input.len() != {total_inputs} {{\n        core::panics::panic(array!['input', 'wrong number of values']);\n    }}");
-    s.push_str(
-        "    let data = input.span();\n    cairn_tensor::fixed::check_all(data, 'input');\n",
-    );
+    s.push_str("    let data = input.data;\n");
+    let _ = writeln!(s, "    if data.len() != {total_inputs} {{\n        core::panics::panic(array!['input', 'wrong number of values']);\n    }}");
+    s.push_str("    cairn_tensor::fixed::check_all(data, 'input');\n");
     let mut args = Vec::new();
     let mut at = 0;
     for (i, inp) in plan.inputs.iter().enumerate() {
@@ -513,8 +512,9 @@ fn main_fn(plan: &Plan, total_inputs: usize) -> String {
     let inputs = args.join(", ");
     if hashed_weights {
         let n: usize = plan.weights.iter().map(|w| w.tensor.data.len()).sum();
+        // No range check: the weight commitment binds them to the transpiler's (in-range) values.
+        s.push_str("    let weights = weights.data;\n");
         let _ = writeln!(s, "    if weights.len() != {n} {{\n        core::panics::panic(array!['weights', 'wrong number of values']);\n    }}");
-        s.push_str("    let weights = weights.span();\n");
         args.push("weights".into());
     }
     let _ = writeln!(s, "    let outputs = predict({});", args.join(", "));
