@@ -29,7 +29,7 @@ fn hash_span_matches_poseidon_hash_span_and_rust() {
     for n in lengths {
         // Values of every size, including negatives (p - x).
         let values: Vec<i64> = (0..n as i64)
-            .map(|i| (i * 7919 - 500) * if i % 3 == 0 { -1 } else { 1 } << (i % 40))
+            .map(|i| ((i * 7919 - 500) * if i % 3 == 0 { -1 } else { 1 }) << (i % 40))
             .collect();
         let mut args = vec![Felt::from(n)];
         args.extend(values.iter().map(|&v| Felt::from(v)));
