@@ -144,7 +144,7 @@ fn report_model_run(
             model::reference_outputs(package, m, h)?,
             "output (private; matches the proven hash)",
         ),
-        (None, None) => unreachable!("a claim has an output section"),
+        (None, None) => anyhow::bail!("the program's output has no output section"),
     };
     for ((o, info), values) in outputs
         .iter()
