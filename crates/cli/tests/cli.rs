@@ -1,7 +1,9 @@
 //! The `cairn` binary end to end: exit codes and what it prints.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{cairn, make_models, stderr, stdout};
 
 const ARGS: &str = "3,98304,-131072,16384,3,262144,32768,-524288";
 
@@ -9,21 +11,6 @@ fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples")
         .join(name)
-}
-
-fn cairn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
@@ -121,18 +108,6 @@ fn bad_inputs_fail_with_a_reason() {
         !Path::new("/tmp/cairn-never-written.proof").exists(),
         "no half-written proof"
     );
-}
-
-/// Builds the named models of scripts/models/make_models.py into `dir`.
-fn make_models(dir: &Path, names: &[&str]) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
-    let status = Command::new("python3")
-        .arg(script)
-        .arg(dir)
-        .args(names)
-        .status()
-        .unwrap();
-    assert!(status.success(), "make_models.py failed");
 }
 
 /// Proves a transpiled model on its input and verifies the proof against the package (the

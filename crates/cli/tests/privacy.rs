@@ -3,17 +3,13 @@
 //! public are absent from the proof's public data (and present when public: the control).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+mod common;
+
+use common::{cairn, make_models};
 use runner::Felt252;
 use transpile::privacy;
-
-fn cairn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn ok(o: &Output) -> String {
     assert!(
@@ -29,17 +25,6 @@ fn line_value(out: &str, prefix: &str) -> Option<String> {
     out.lines()
         .find_map(|l| l.strip_prefix(prefix))
         .map(|v| v.trim().to_string())
-}
-
-fn make_models(dir: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
-    let status = Command::new("python3")
-        .arg(script)
-        .arg(dir)
-        .args(["linear", "linear_b"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "make_models.py failed");
 }
 
 /// Values distinctive enough that finding one in public data is not a coincidence.
@@ -74,7 +59,7 @@ fn check_disclosure(what: &str, values: &[Felt252], public_data: &[Felt252], pub
 fn every_visibility_proves_verifies_and_discloses_only_what_it_says() {
     use transpile::{InputVisibility as I, OutputVisibility as O, WeightsVisibility as W};
     let tmp = tempfile::tempdir().unwrap();
-    make_models(tmp.path());
+    make_models(tmp.path(), &["linear", "linear_b"]);
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let model = tmp.path().join("linear/model.onnx");
     let other_model = tmp.path().join("linear_b/model.onnx");
