@@ -12,6 +12,8 @@ command -v python3 >/dev/null || { echo "setup: python3 not found" >&2; exit 1; 
 scripts/patch-stwo-cairo-common.sh
 # The Cairo corelib: PyPI's cairo-lang files completed by toolchain/corelib.
 scripts/setup-corelib.sh
+# starknet-devnet and the compiled-class-hash helper (build/tools/bin).
+scripts/setup-chain-tools.sh
 # Python packages for model building and float references (tests, transpiler examples).
 if ! python3 -c 'import onnx, onnxruntime, numpy' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check onnx onnxruntime numpy

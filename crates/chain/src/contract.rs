@@ -12,6 +12,8 @@ use cairo_lang_starknet::starknet_plugin_suite;
 use cairo_lang_starknet_classes::casm_contract_class::CasmContractClass;
 use cairo_lang_starknet_classes::contract_class::ContractClass;
 use runner::Package;
+use starknet::core::types::contract::SierraClass;
+use starknet::core::types::{Felt, FlattenedSierraClass};
 
 use crate::error::ChainError;
 
@@ -25,6 +27,28 @@ pub struct CompiledContract {
     pub name: String,
     pub sierra: ContractClass,
     pub casm: CasmContractClass,
+}
+
+impl CompiledContract {
+    /// The Sierra class in the form starknet-rs declares (ABI as a JSON string).
+    pub fn flattened(&self) -> Result<FlattenedSierraClass, ChainError> {
+        // cairo-lang's JSON is the format Scarb writes and starknet-rs reads.
+        let json = serde_json::to_string(&self.sierra).map_err(|e| self.error(e))?;
+        let class: SierraClass = serde_json::from_str(&json).map_err(|e| self.error(e))?;
+        class.flatten().map_err(|e| self.error(e))
+    }
+
+    /// The class hash this contract gets when declared.
+    pub fn class_hash(&self) -> Result<Felt, ChainError> {
+        Ok(self.flattened()?.class_hash())
+    }
+
+    fn error(&self, e: impl std::fmt::Display) -> ChainError {
+        ChainError::Contract {
+            package: self.name.clone(),
+            reason: format!("Sierra class: {e}"),
+        }
+    }
 }
 
 /// Compiles the single `#[starknet::contract]` module of the package in `dir`.

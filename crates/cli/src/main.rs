@@ -1,6 +1,7 @@
 //! `cairn`: transpile ONNX models to Cairo, run them, prove the runs with Stwo, verify proofs.
 
 mod model;
+mod onchain;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -99,6 +100,16 @@ enum Command {
         #[arg(long, value_name = "FELTS")]
         expect_output: Option<String>,
     },
+    /// Start a local Starknet devnet (starknet-devnet) and print its URL and funded accounts.
+    ///
+    /// Runs until Ctrl-C. The printed `export` line sets STARKNET_RPC, STARKNET_ACCOUNT and
+    /// STARKNET_PRIVATE_KEY for `cairn deploy`.
+    Devnet(onchain::DevnetArgs),
+    /// Declare a contract package's class (unless already declared) and deploy an instance.
+    ///
+    /// Example, the fact registry with account A as its verifier:
+    ///   cairn deploy contracts/registry --constructor A
+    Deploy(onchain::DeployArgs),
 }
 
 #[derive(clap::Args)]
@@ -257,6 +268,14 @@ fn compile_and_run(
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Devnet(a) => {
+            onchain::devnet(a)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Deploy(a) => {
+            onchain::deploy(a)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Transpile(a) => {
             transpile::cli::run(a)?;
             Ok(ExitCode::SUCCESS)

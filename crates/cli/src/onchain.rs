@@ -1,0 +1,137 @@
+//! `cairn devnet` and `cairn deploy`: the Starknet side of the CLI.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chain::{AccountKey, Chain, Devnet, DevnetOptions, Felt};
+use url::Url;
+
+/// Where and as whom to send transactions.
+#[derive(clap::Args)]
+pub struct Network {
+    /// JSON-RPC endpoint of a Starknet node (e.g. the URL `cairn devnet` prints).
+    #[arg(long, env = "STARKNET_RPC", value_name = "URL")]
+    rpc: Url,
+    /// Address of the account that signs and pays.
+    #[arg(long, env = "STARKNET_ACCOUNT", value_name = "ADDRESS")]
+    account: String,
+    /// The account's private key; prefer the environment variable over the command line.
+    #[arg(
+        long,
+        env = "STARKNET_PRIVATE_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    private_key: String,
+}
+
+impl Network {
+    async fn connect(&self) -> Result<Chain> {
+        let key = AccountKey {
+            address: parse_felt(&self.account).context("--account")?,
+            private_key: parse_felt(&self.private_key).context("--private-key")?,
+        };
+        Ok(Chain::connect(self.rpc.clone(), &key).await?)
+    }
+}
+
+#[derive(clap::Args)]
+pub struct DevnetArgs {
+    /// Port on 127.0.0.1 (default: a free one).
+    #[arg(long)]
+    port: Option<u16>,
+    /// Seed of the predeployed accounts (same seed, same keys).
+    #[arg(long, default_value_t = 42)]
+    seed: u32,
+    /// Number of predeployed, funded accounts.
+    #[arg(long, default_value_t = 2)]
+    accounts: u32,
+}
+
+#[derive(clap::Args)]
+pub struct DeployArgs {
+    /// A contract package (Scarb.toml + src/ with one #[starknet::contract]), e.g. contracts/registry.
+    package: PathBuf,
+    /// Constructor arguments as comma-separated felts (decimal or 0x-hex).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    constructor: String,
+    /// Deployment salt (the address depends on class, salt, deployer and arguments).
+    #[arg(long, default_value = "0")]
+    salt: String,
+    #[command(flatten)]
+    network: Network,
+}
+
+fn parse_felt(s: &str) -> Result<Felt> {
+    let s = s.trim();
+    let parsed = if let Some(hex) = s.strip_prefix("0x") {
+        Felt::from_hex(&format!("0x{hex}")).ok()
+    } else {
+        Felt::from_dec_str(s).ok()
+    };
+    parsed.with_context(|| format!("{s:?} is not a felt (decimal or 0x-hex below the field prime)"))
+}
+
+fn parse_felts(s: &str) -> Result<Vec<Felt>> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(parse_felt)
+        .collect()
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Runs a devnet in the foreground until Ctrl-C.
+pub fn devnet(a: DevnetArgs) -> Result<()> {
+    runtime()?.block_on(async {
+        let options = DevnetOptions { seed: a.seed, accounts: a.accounts, port: a.port };
+        let devnet = Devnet::start(&options).await?;
+        println!("starknet-devnet listening: {}", devnet.rpc_url());
+        for (i, account) in devnet.accounts().iter().enumerate() {
+            println!(
+                "account {i}: address {:#x} private key {:#x}",
+                account.address, account.private_key
+            );
+        }
+        let first = &devnet.accounts()[0];
+        println!(
+            "\nto use account 0:\n  export STARKNET_RPC={} STARKNET_ACCOUNT={:#x} STARKNET_PRIVATE_KEY={:#x}",
+            devnet.rpc_url(),
+            first.address,
+            first.private_key
+        );
+        println!("\nCtrl-C stops the devnet (its state is not kept).");
+        tokio::signal::ctrl_c().await?;
+        drop(devnet);
+        Ok(())
+    })
+}
+
+/// Declares (if needed) and deploys a contract package.
+pub fn deploy(a: DeployArgs) -> Result<()> {
+    let contract = chain::compile_contract(&a.package)?;
+    let constructor = parse_felts(&a.constructor).context("--constructor")?;
+    let salt = parse_felt(&a.salt).context("--salt")?;
+    runtime()?.block_on(async {
+        let chain = a.network.connect().await?;
+        let compiled = chain::sequencer_compiled_class_hash(&contract)?;
+        let declared = chain.declare(&contract, compiled).await?;
+        match &declared.tx {
+            Some(tx) => println!(
+                "declared {} class {:#x} (tx {:#x}, L2 gas {})",
+                contract.name, declared.class_hash, tx.hash, tx.l2_gas
+            ),
+            None => println!("class {:#x} already declared", declared.class_hash),
+        }
+        let deployed = chain.deploy(declared.class_hash, constructor, salt).await?;
+        println!(
+            "deployed at {:#x} (tx {:#x}, L2 gas {})",
+            deployed.address, deployed.tx.hash, deployed.tx.l2_gas
+        );
+        Ok(())
+    })
+}
