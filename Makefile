@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Both run `make setup` first.
 CARGO ?= cargo
 
-.PHONY: setup build demo test bench bench-ezkl lint
+.PHONY: setup build demo test bench bench-chain bench-ezkl lint
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,10 @@ test: build
 
 bench: build
 	./target/release/cairn-bench
+
+# Per-transaction limits of the local devnet (loop turns, calldata felts, L2 gas): docs/ONCHAIN.md.
+bench-chain: build
+	./target/release/chain-limits
 
 # Cairn against EZKL on linear / MLP / LeNet; writes docs/BENCHMARKS.md and docs/bench/*.png.
 # Slow (tens of minutes) and not part of `make test`.

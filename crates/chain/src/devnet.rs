@@ -1,6 +1,7 @@
 //! A local starknet-devnet process: started on a free loopback port, stopped when dropped.
 
 use std::io::{Read, Seek};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -77,7 +78,16 @@ impl Devnet {
             .map_err(|e| ChainError::Devnet(e.to_string()))?;
         let port = options.port.unwrap_or(0);
         // Logs go to a file: an unread pipe would eventually block the devnet.
-        let child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        // The devnet dies with its parent, even one killed without running destructors.
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let child = command
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .args(["--seed", &options.seed.to_string()])
             .args(["--accounts", &options.accounts.to_string()])

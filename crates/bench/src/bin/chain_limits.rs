@@ -2,7 +2,7 @@
 //! turns (felt arithmetic, Poseidon) one invoke may run and how many calldata felts it may carry,
 //! with the L2 gas each costs. Results feed docs/BENCHMARKS.md ("On chain").
 //!
-//! `cargo run --release -p cairn-bench --bin chain-limits`
+//! `make bench-chain` (or `cargo build --release --workspace && target/release/chain-limits`)
 
 use std::future::Future;
 use std::time::Instant;
@@ -124,7 +124,7 @@ async fn main() -> Result<()> {
         println!(
             "{function}: {n} turns fit in one invoke ({gas} L2 gas, {:.0} gas/turn); one more fails: {}",
             gas as f64 / n as f64,
-            first_line(&why)
+            innermost(&why)
         );
     }
     let (n, gas, why) = largest(1, 2_000_000, |n| {
@@ -136,13 +136,15 @@ async fn main() -> Result<()> {
     println!(
         "calldata: {n} felts fit in one invoke ({gas} L2 gas, {:.0} gas/felt); more fails: {}",
         gas as f64 / n as f64,
-        first_line(&why)
+        innermost(&why)
     );
     println!("measured in {:.0} s", t.elapsed().as_secs_f64());
     drop(devnet);
     Ok(())
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").chars().take(200).collect()
+/// The innermost reason of a failure (the last line of the sequencer's trace).
+fn innermost(s: &str) -> String {
+    let line = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    line.trim().chars().take(200).collect()
 }
