@@ -1,5 +1,6 @@
 //! A verifier of Stwo proofs written in Cairo, checked bit for bit against the Rust verifier
-//! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, then the Fiat-Shamir channel.
+//! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, the Fiat-Shamir channel, Merkle
+//! decommitments; FRI, the OODS check and the AIR are still to come.
 
 pub mod channel;
 pub mod fields;
