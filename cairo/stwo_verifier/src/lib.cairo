@@ -3,5 +3,6 @@
 //! decommitments; FRI, the OODS check and the AIR are still to come.
 
 pub mod channel;
+pub mod circle;
 pub mod fields;
 pub mod merkle;
