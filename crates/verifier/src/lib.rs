@@ -1,9 +1,10 @@
 //! The Cairo verifier of Stwo proofs lives in `cairo/stwo_verifier` (Scarb package
 //! `cairn_stwo_verifier`). This crate locates it; its tests run it in the Cairo VM and compare every
 //! result with stwo's own Rust code (fields, the Poseidon252 channel, the lifted Poseidon252 Merkle
-//! decommitment), bit for bit, including the tampered inputs stwo rejects.
+//! decommitment, the circle group, FRI folds), bit for bit, including the tampered inputs stwo
+//! rejects.
 //!
-//! Status (issue #5, stage B): those three pieces only. Circle points, FRI, the PCS/OODS check,
+//! Status (issue #5, stage B): those pieces only. The FRI verifier proper, the PCS/OODS check,
 //! proof serialization and the generated Cairo AIR are not written yet, so nothing here verifies a
 //! proof.
 
