@@ -1,6 +1,8 @@
 //! `cairn_stwo_verifier::circle` against stwo 2.3.0's circle group: points by index, the secure
 //! generator's multiples, doublings, antipodes and canonic coset points.
 
+mod common;
+
 use starknet_types_core::felt::Felt;
 use stwo::core::circle::{CirclePoint, CirclePointIndex, SECURE_FIELD_CIRCLE_GEN};
 use stwo::core::fields::m31::M31;
@@ -71,20 +73,7 @@ fn list<T: Copy + Into<Felt>>(xs: &[T]) -> Vec<Felt> {
 
 #[test]
 fn circle_group_matches_stwo() {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = verifier::cairo_package().canonicalize().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        format!(
-            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
-             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
-            lib.display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), MAIN).unwrap();
-    let program = runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let program = common::program(MAIN);
 
     let indices: Vec<u32> = vec![
         0,

@@ -1,6 +1,6 @@
 //! `cairn_stwo_verifier`'s fields and Poseidon252 channel, run in the Cairo VM, against stwo 2.3.0.
 
-use std::path::Path;
+mod common;
 
 use starknet_ff::FieldElement;
 use starknet_types_core::felt::Felt;
@@ -11,28 +11,6 @@ use stwo::core::fields::FieldExpOps;
 use stwo::core::vcs_lifted::poseidon252_merkle::Poseidon252MerkleChannel;
 
 const P: u32 = (1 << 31) - 1;
-
-/// An executable package whose `main` is `body`, depending on the verifier library.
-fn program(body: &str) -> runner::CompiledProgram {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = verifier::cairo_package().canonicalize().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        format!(
-            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
-             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
-            lib.display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), body).unwrap();
-    compile(dir.path())
-}
-
-fn compile(dir: &Path) -> runner::CompiledProgram {
-    runner::compile_package(dir).unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// Deterministic test values: edges first, then xorshift.
 fn words(n: usize) -> Vec<u32> {
@@ -68,7 +46,7 @@ fn args(ws: &[u32]) -> Vec<Felt> {
 
 #[test]
 fn qm31_arithmetic_matches_stwo() {
-    let program = program(
+    let program = common::program(
         r#"
 use cairn_stwo_verifier::fields::{QM31Trait, qm31};
 
@@ -123,7 +101,7 @@ fn main(w: Array<u32>) -> Array<u32> {
 
 #[test]
 fn poseidon252_channel_matches_stwo() {
-    let program = program(
+    let program = common::program(
         r#"
 use cairn_stwo_verifier::channel::ChannelTrait;
 use cairn_stwo_verifier::fields::{QM31, QM31Trait, qm31};

@@ -1,6 +1,8 @@
 //! `cairn_stwo_verifier::fri` folding against stwo 2.3.0's `fold_line` and
 //! `fold_circle_into_line` on canonic domains.
 
+mod common;
+
 use starknet_types_core::felt::Felt;
 use stwo::core::circle::Coset;
 use stwo::core::fields::qm31::QM31;
@@ -73,20 +75,7 @@ fn list(xs: &[u32]) -> Vec<Felt> {
 
 #[test]
 fn folds_match_stwo() {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = verifier::cairo_package().canonicalize().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        format!(
-            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
-             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
-            lib.display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), MAIN).unwrap();
-    let program = runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let program = common::program(MAIN);
 
     for log_size in [1u32, 2, 5] {
         // A line evaluation of 2^log_size values and a circle evaluation of twice that.

@@ -1,6 +1,8 @@
 //! `cairn_stwo_verifier::merkle` against stwo 2.3.0's lifted Poseidon252 Merkle verifier: the same
 //! decommitment is accepted by both, and every tampering that stwo rejects is rejected in Cairo.
 
+mod common;
+
 use starknet_ff::FieldElement;
 use starknet_types_core::felt::Felt;
 use stwo::core::fields::m31::BaseField;
@@ -137,20 +139,7 @@ fn cairo_verdict(program: &runner::CompiledProgram, case: &Case) -> String {
 
 #[test]
 fn lifted_poseidon_merkle_matches_stwo() {
-    let dir = tempfile::tempdir().unwrap();
-    let lib = verifier::cairo_package().canonicalize().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        format!(
-            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
-             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
-            lib.display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), MAIN).unwrap();
-    let program = runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let program = common::program(MAIN);
 
     // stwo's own fixture: 10 columns of log sizes 3..5, 4 queries, seed 0.
     let (positions, decommitment, columns, v) = prepare_merkle::<Poseidon252MerkleHasher>();
