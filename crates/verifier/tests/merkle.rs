@@ -168,12 +168,12 @@ fn lifted_poseidon_merkle_matches_stwo() {
     c.witness.push(FieldElement::ONE);
     tampered.push(("witness too long", c));
     let mut c = good.clone();
-    c.columns[3][1] = c.columns[3][1] + BaseField::from(1);
+    c.columns[3][1] += BaseField::from(1);
     tampered.push(("a queried value", c));
     let mut c = good.clone();
     let last = c.columns.len() - 1;
     let q = c.positions.len() - 1;
-    c.columns[last][q] = c.columns[last][q] + BaseField::from(1);
+    c.columns[last][q] += BaseField::from(1);
     tampered.push(("the last value", c));
     for (what, case) in tampered {
         assert!(!case.stwo_accepts(), "stwo accepted a tampered {what}");
@@ -191,7 +191,7 @@ fn lifted_poseidon_merkle_matches_stwo() {
         assert!(case.stwo_accepts(), "{n_cols} columns");
         assert_eq!(cairo_verdict(&program, &case), "ok", "{n_cols} columns");
         let mut bad = case.clone();
-        bad.columns[n_cols - 1][2] = bad.columns[n_cols - 1][2] + BaseField::from(1);
+        bad.columns[n_cols - 1][2] += BaseField::from(1);
         assert!(!bad.stwo_accepts());
         assert_eq!(
             cairo_verdict(&program, &bad),
