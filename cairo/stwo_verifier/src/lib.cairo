@@ -7,4 +7,5 @@ pub mod circle;
 pub mod fields;
 pub mod fri;
 pub mod merkle;
+pub mod poly;
 pub mod queries;
