@@ -148,7 +148,7 @@ pub impl ChannelImpl of ChannelTrait {
         if n_bits >= 128 {
             return low == 0;
         }
-        let (_, rem) = DivRem::div_rem(low, pow2_u128(n_bits).try_into().unwrap());
+        let (_, rem) = DivRem::div_rem(low, crate::bits::pow2(n_bits).try_into().unwrap());
         rem == 0
     }
 }
@@ -166,12 +166,4 @@ fn pack_m31s(mut acc: felt252, words: Span<M31>) -> felt252 {
         acc = acc * TWO_POW_31_FELT + (*w.v).into();
     }
     acc
-}
-
-fn pow2_u128(n: u32) -> u128 {
-    let mut r: u128 = 1;
-    for _ in 0..n {
-        r *= 2;
-    }
-    r
 }

@@ -123,9 +123,5 @@ pub fn into_secure(p: CirclePoint<M31>) -> CirclePoint<QM31> {
 }
 
 fn pow2(n: u32) -> u64 {
-    let mut r: u64 = 1;
-    for _ in 0..n {
-        r *= 2;
-    }
-    r
+    crate::bits::pow2(n).try_into().unwrap()
 }

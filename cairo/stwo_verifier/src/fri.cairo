@@ -48,11 +48,7 @@ pub impl CosetImpl of CosetTrait {
 
 /// `1 << (31 - log_size)`: the index step of the subgroup of size 2^log_size.
 fn subgroup_gen(log_size: u32) -> u32 {
-    let mut r: u32 = 1;
-    for _ in 0..(31 - log_size) {
-        r *= 2;
-    }
-    r
+    pow2(31 - log_size)
 }
 
 fn double_index(i: u32) -> u32 {
@@ -132,9 +128,5 @@ pub fn fold_circle_into_line(src: Span<QM31>, half_coset: @Coset, alpha: QM31) -
 }
 
 fn pow2(n: u32) -> u32 {
-    let mut r: u32 = 1;
-    for _ in 0..n {
-        r *= 2;
-    }
-    r
+    crate::bits::pow2(n).try_into().unwrap()
 }

@@ -2,6 +2,7 @@
 //! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, the Fiat-Shamir channel, Merkle
 //! decommitments, the circle group, FRI folds; the FRI and PCS verifiers and the AIR are to come.
 
+mod bits;
 pub mod channel;
 pub mod circle;
 pub mod fields;

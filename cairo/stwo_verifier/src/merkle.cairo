@@ -131,9 +131,5 @@ pub fn verify(
 }
 
 fn pow2(n: u32) -> u64 {
-    let mut r: u64 = 1;
-    for _ in 0..n {
-        r *= 2;
-    }
-    r
+    crate::bits::pow2(n).try_into().unwrap()
 }
