@@ -65,12 +65,6 @@ fn push_qm31(out: &mut Vec<Felt>, p: CirclePoint<QM31>) {
     }
 }
 
-fn list<T: Copy + Into<Felt>>(xs: &[T]) -> Vec<Felt> {
-    let mut v = vec![Felt::from(xs.len())];
-    v.extend(xs.iter().map(|&x| x.into()));
-    v
-}
-
 #[test]
 fn circle_group_matches_stwo() {
     let program = common::program(MAIN);
@@ -115,10 +109,10 @@ fn circle_group_matches_stwo() {
         push_m31(&mut want, CanonicCoset::new(log).at(i as usize));
     }
 
-    let mut args = list(&indices);
-    args.extend(list(&scalars));
+    let mut args = common::list(&indices);
+    args.extend(common::list(&scalars));
     let flat: Vec<u32> = cosets.iter().flat_map(|&(l, i)| [l, i]).collect();
-    args.extend(list(&flat));
+    args.extend(common::list(&flat));
     let run = runner::execute(&program, &args).unwrap_or_else(|e| panic!("{e}"));
     let mut want_out = vec![Felt::from(want.len())];
     want_out.extend(want);

@@ -15,13 +15,10 @@ const P: u32 = (1 << 31) - 1;
 /// Deterministic test values: edges first, then xorshift.
 fn words(n: usize) -> Vec<u32> {
     let mut out = vec![0, 1, 2, P - 1, P - 2, 1 << 30, (1 << 30) + 1, 12345];
-    let mut x: u64 = 0x9e3779b97f4a7c15;
-    while out.len() < n {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.push((x % P as u64) as u32);
-    }
+    out.extend(common::random_m31s(
+        n.saturating_sub(out.len()),
+        0x9e3779b97f4a7c15,
+    ));
     out.truncate(n);
     out
 }
@@ -32,16 +29,6 @@ fn qm31(w: &[u32]) -> QM31 {
 
 fn push_qm31(out: &mut Vec<Felt>, x: QM31) {
     out.extend(x.to_m31_array().iter().map(|m| Felt::from(m.0)));
-}
-
-fn felt(f: FieldElement) -> Felt {
-    Felt::from_bytes_be(&f.to_bytes_be())
-}
-
-fn args(ws: &[u32]) -> Vec<Felt> {
-    let mut a = vec![Felt::from(ws.len())];
-    a.extend(ws.iter().map(|&w| Felt::from(w)));
-    a
 }
 
 #[test]
@@ -74,7 +61,7 @@ fn main(w: Array<u32>) -> Array<u32> {
     );
     // Pairs over the edge values (zero included) and random ones.
     let ws = words(8 * 64);
-    let run = runner::execute(&program, &args(&ws)).unwrap();
+    let run = runner::execute(&program, &common::list(&ws)).unwrap();
     let mut want = vec![Felt::from(ws.len() / 8 * 20)];
     for pair in ws.chunks(8) {
         let (a, b) = (qm31(&pair[..4]), qm31(&pair[4..]));
@@ -156,15 +143,15 @@ fn main(w: Array<u32>, root: felt252, pow_bits: u32, nonces: Array<u64>) -> Arra
     let mut ch = Poseidon252Channel::default();
     let mut want = Vec::new();
     ch.mix_u64(0xfedcba9876543210);
-    want.push(felt(ch.digest()));
+    want.push(common::felt(ch.digest()));
     let qs: Vec<QM31> = ws.chunks(4).map(qm31).collect();
     for k in 0..5 {
         ch.mix_felts(&qs[..k]);
-        want.push(felt(ch.digest()));
+        want.push(common::felt(ch.digest()));
     }
     for len in 0..16 {
         ch.mix_u32s(&ws[..len]);
-        want.push(felt(ch.digest()));
+        want.push(common::felt(ch.digest()));
     }
     push_qm31(&mut want, ch.draw_secure_felt());
     for x in ch.draw_secure_felts(3) {
@@ -173,7 +160,7 @@ fn main(w: Array<u32>, root: felt252, pow_bits: u32, nonces: Array<u64>) -> Arra
     want.extend(ch.draw_u32s().into_iter().map(Felt::from));
     want.push(Felt::from(4u32)); // draws so far: 1 + 2 (12 base felts) + 1
     Poseidon252MerkleChannel::mix_root(&mut ch, root);
-    want.push(felt(ch.digest()));
+    want.push(common::felt(ch.digest()));
 
     // Nonces around the first one that passes 10 bits, so both answers occur.
     let bits = 10;
@@ -186,8 +173,8 @@ fn main(w: Array<u32>, root: felt252, pow_bits: u32, nonces: Array<u64>) -> Arra
     assert!(verdicts.contains(&true) && verdicts.contains(&false));
     want.extend(verdicts.iter().map(|&v| Felt::from(v as u8)));
 
-    let mut a = args(&ws);
-    a.push(felt(root));
+    let mut a = common::list(&ws);
+    a.push(common::felt(root));
     a.push(Felt::from(bits));
     a.push(Felt::from(nonces.len()));
     a.extend(nonces.iter().map(|&n| Felt::from(n)));

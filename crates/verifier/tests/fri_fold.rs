@@ -49,28 +49,10 @@ fn main(words: Array<u32>, alpha: Array<u32>, log_size: u32) -> Array<u32> {
 }
 "#;
 
-fn words(n: usize, seed: u64) -> Vec<u32> {
-    let mut x = seed;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % ((1 << 31) - 1)) as u32
-        })
-        .collect()
-}
-
 fn qm31s(w: &[u32]) -> Vec<QM31> {
     w.chunks(4)
         .map(|c| QM31::from_u32_unchecked(c[0], c[1], c[2], c[3]))
         .collect()
-}
-
-fn list(xs: &[u32]) -> Vec<Felt> {
-    let mut v = vec![Felt::from(xs.len())];
-    v.extend(xs.iter().map(|&x| Felt::from(x)));
-    v
 }
 
 #[test]
@@ -79,9 +61,9 @@ fn folds_match_stwo() {
 
     for log_size in [1u32, 2, 5] {
         // A line evaluation of 2^log_size values and a circle evaluation of twice that.
-        let w = words(4 << (log_size + 1), 0x1234 + log_size as u64);
+        let w = common::random_m31s(4 << (log_size + 1), 0x1234 + log_size as u64);
         let evals = qm31s(&w);
-        let alpha_w = words(4, 99 + log_size as u64);
+        let alpha_w = common::random_m31s(4, 99 + log_size as u64);
         let alpha = qm31s(&alpha_w)[0];
         let line = &evals[..evals.len() / 2];
 
@@ -93,8 +75,8 @@ fn folds_match_stwo() {
             want.extend(x.to_m31_array().iter().map(|m| Felt::from(m.0)));
         }
 
-        let mut args = list(&w);
-        args.extend(list(&alpha_w));
+        let mut args = common::list(&w);
+        args.extend(common::list(&alpha_w));
         args.push(Felt::from(log_size));
         let run = runner::execute(&program, &args).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(run.output, want, "log size {log_size}");

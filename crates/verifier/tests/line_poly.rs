@@ -24,30 +24,12 @@ fn main(coeff_words: Array<u32>, x_words: Array<u32>) -> Array<u32> {
 }
 "#;
 
-fn words(n: usize, seed: u64) -> Vec<u32> {
-    let mut x = seed;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % ((1 << 31) - 1)) as u32
-        })
-        .collect()
-}
-
-fn list(xs: &[u32]) -> Vec<Felt> {
-    let mut v = vec![Felt::from(xs.len())];
-    v.extend(xs.iter().map(|&x| Felt::from(x)));
-    v
-}
-
 #[test]
 fn line_poly_eval_matches_stwo() {
     let program = common::program(MAIN);
     for (n, seed) in [(1usize, 3u64), (2, 5), (8, 7), (32, 11)] {
-        let cw = words(4 * n, seed);
-        let xw = words(4, seed + 100);
+        let cw = common::random_m31s(4 * n, seed);
+        let xw = common::random_m31s(4, seed + 100);
         let coeffs: Vec<QM31> = cw
             .chunks(4)
             .map(|c| QM31::from_u32_unchecked(c[0], c[1], c[2], c[3]))
@@ -57,8 +39,8 @@ fn line_poly_eval_matches_stwo() {
         let mut want = vec![Felt::from(4)];
         want.extend(y.to_m31_array().iter().map(|m| Felt::from(m.0)));
 
-        let mut args = list(&cw);
-        args.extend(list(&xw));
+        let mut args = common::list(&cw);
+        args.extend(common::list(&xw));
         let run = runner::execute(&program, &args).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(run.output, want, "{n} coefficients");
     }

@@ -35,10 +35,6 @@ fn main(
 }
 "#;
 
-fn felt(f: FieldElement) -> Felt {
-    Felt::from_bytes_be(&f.to_bytes_be())
-}
-
 /// A decommitment in the shape both verifiers take.
 #[derive(Clone)]
 struct Case {
@@ -73,7 +69,7 @@ impl Case {
         let mut order: Vec<usize> = (0..self.columns.len()).collect();
         order.sort_by_key(|&c| self.log_sizes[c]);
         let mut a = vec![
-            felt(self.root),
+            common::felt(self.root),
             Felt::from(self.height),
             Felt::from(self.positions.len()),
         ];
@@ -84,7 +80,7 @@ impl Case {
             a.extend(order.iter().map(|&c| Felt::from(self.columns[c][q].0)));
         }
         a.push(Felt::from(self.witness.len()));
-        a.extend(self.witness.iter().map(|&w| felt(w)));
+        a.extend(self.witness.iter().map(|&w| common::felt(w)));
         a
     }
 }
