@@ -169,15 +169,7 @@ impl Chain {
         function: &str,
         calldata: Vec<Felt>,
     ) -> Result<TxOutcome, ChainError> {
-        let calls = vec![call(contract, function, calldata)?];
-        let action = format!("invoking {function} on {contract:#x}");
-        let sent = self
-            .account
-            .execute_v3(calls)
-            .send()
-            .await
-            .map_err(|e| tx_error(&action, e))?;
-        self.wait(sent.transaction_hash).await
+        self.execute(contract, function, calldata, None).await
     }
 
     /// Invokes without estimation, with `bounds`; a revert comes back as
@@ -189,32 +181,43 @@ impl Chain {
         calldata: Vec<Felt>,
         bounds: Bounds,
     ) -> Result<TxOutcome, ChainError> {
+        self.execute(contract, function, calldata, Some(bounds))
+            .await
+    }
+
+    /// One invoke: estimated, or with `bounds` and twice the latest block's gas prices.
+    async fn execute(
+        &self,
+        contract: Felt,
+        function: &str,
+        calldata: Vec<Felt>,
+        bounds: Option<Bounds>,
+    ) -> Result<TxOutcome, ChainError> {
         let calls = vec![call(contract, function, calldata)?];
         let action = format!("invoking {function} on {contract:#x}");
-        let block = self
-            .rpc
-            .get_block_with_tx_hashes(BlockId::Tag(BlockTag::Latest))
-            .await
-            .map_err(|e| ChainError::Rpc(format!("starknet_getBlockWithTxHashes: {e}")))?;
-        let price = |p: &starknet::core::types::ResourcePrice| {
-            u128::try_from(p.price_in_fri)
-                .unwrap_or(u128::MAX / 4)
-                .saturating_mul(2)
-                .max(1)
-        };
-        let sent = self
-            .account
-            .execute_v3(calls)
-            .l1_gas(0)
-            .l1_gas_price(price(block.l1_gas_price()))
-            .l1_data_gas(1_000)
-            .l1_data_gas_price(price(block.l1_data_gas_price()))
-            .l2_gas(bounds.l2_gas)
-            .l2_gas_price(price(block.l2_gas_price()))
-            .tip(0)
-            .send()
-            .await
-            .map_err(|e| tx_error(&action, e))?;
+        let mut execution = self.account.execute_v3(calls);
+        if let Some(bounds) = bounds {
+            let block = self
+                .rpc
+                .get_block_with_tx_hashes(BlockId::Tag(BlockTag::Latest))
+                .await
+                .map_err(|e| ChainError::Rpc(format!("starknet_getBlockWithTxHashes: {e}")))?;
+            let price = |p: &starknet::core::types::ResourcePrice| {
+                u128::try_from(p.price_in_fri)
+                    .unwrap_or(u128::MAX / 4)
+                    .saturating_mul(2)
+                    .max(1)
+            };
+            execution = execution
+                .l1_gas(0)
+                .l1_gas_price(price(block.l1_gas_price()))
+                .l1_data_gas(1_000)
+                .l1_data_gas_price(price(block.l1_data_gas_price()))
+                .l2_gas(bounds.l2_gas)
+                .l2_gas_price(price(block.l2_gas_price()))
+                .tip(0);
+        }
+        let sent = execution.send().await.map_err(|e| tx_error(&action, e))?;
         self.wait(sent.transaction_hash).await
     }
 

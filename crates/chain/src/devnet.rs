@@ -177,17 +177,6 @@ impl Devnet {
             .await
     }
 
-    /// Gives `address` `amount` of FRI (STRK's smallest unit).
-    pub async fn mint(&self, address: Felt, amount: u128) -> Result<(), ChainError> {
-        let _: serde_json::Value = self
-            .devnet_rpc(
-                "devnet_mint",
-                serde_json::json!({ "address": format!("{address:#x}"), "amount": amount, "unit": "FRI" }),
-            )
-            .await?;
-        Ok(())
-    }
-
     /// A devnet-only JSON-RPC method (not part of the Starknet API starknet-rs speaks).
     async fn devnet_rpc<T: serde::de::DeserializeOwned>(
         &self,

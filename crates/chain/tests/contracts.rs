@@ -1,10 +1,8 @@
 //! The contracts in `contracts/` compile with our toolchain (cairo-lang crates + our corelib).
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{package, repo};
 
 #[test]
 fn registry_compiles_with_maps_vec_and_events() {
@@ -22,18 +20,6 @@ fn registry_compiles_with_maps_vec_and_events() {
     }
     assert_eq!(c.sierra.entry_points_by_type.constructor.len(), 1);
     assert!(!c.casm.bytecode.is_empty());
-}
-
-fn package(lib: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n[dependencies]\nstarknet = \">=2.12.0\"\n",
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), lib).unwrap();
-    dir
 }
 
 #[test]

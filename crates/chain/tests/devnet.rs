@@ -2,15 +2,12 @@
 //! used, with storage read back slot by slot to check that our corelib's `starknet::storage`
 //! (maps, nested maps, vecs) lays data out where Starknet's standard layout puts it.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use chain::{Chain, ChainError, Devnet, DevnetOptions, Felt};
+use chain::{Chain, ChainError, CompiledContract, Devnet, DevnetOptions, Felt};
+use common::{package, repo};
 use starknet::core::utils::{get_selector_from_name, get_storage_var_address};
 use starknet_types_core::hash::{Poseidon, StarkHash};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn felt(n: u64) -> Felt {
     Felt::from(n)
@@ -18,6 +15,15 @@ fn felt(n: u64) -> Felt {
 
 fn var(name: &str, keys: &[Felt]) -> Felt {
     get_storage_var_address(name, keys).unwrap()
+}
+
+/// Declares `contract` with the hash the sequencer checks; a failure shows the devnet's log.
+async fn declare(chain: &Chain, devnet: &Devnet, contract: &CompiledContract) -> chain::Declared {
+    let compiled = chain::sequencer_compiled_class_hash(contract).unwrap();
+    chain
+        .declare(contract, compiled)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", devnet.log()))
 }
 
 async fn view(chain: &Chain, at: Felt, f: &str, args: &[Felt]) -> Vec<Felt> {
@@ -38,20 +44,11 @@ async fn registry_on_devnet() {
         .await
         .unwrap();
 
-    let compiled = chain::sequencer_compiled_class_hash(&contract).unwrap();
-    let declared = verifier
-        .declare(&contract, compiled)
-        .await
-        .unwrap_or_else(|e| panic!("{e}\n{}", devnet.log()));
+    let declared = declare(&verifier, &devnet, &contract).await;
     assert_eq!(declared.class_hash, contract.class_hash().unwrap());
     assert!(declared.tx.is_some());
     // Declaring again is a no-op, not a failing transaction.
-    assert!(verifier
-        .declare(&contract, compiled)
-        .await
-        .unwrap()
-        .tx
-        .is_none());
+    assert!(declare(&verifier, &devnet, &contract).await.tx.is_none());
 
     let registry = verifier
         .deploy(declared.class_hash, vec![verifier.address()], felt(7))
@@ -190,15 +187,7 @@ async fn registry_on_devnet() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn storage_vecs_in_maps_of_nodes_on_devnet() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n[dependencies]\nstarknet = \">=2.12.0\"\n",
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(
-        dir.path().join("src/lib.cairo"),
+    let dir = package(
         r#"
 #[starknet::storage_node]
 struct Account { balance: u256, history: starknet::storage::Vec<u128> }
@@ -239,19 +228,13 @@ mod Probe {
     }
 }
 "#,
-    )
-    .unwrap();
+    );
     let contract = chain::compile_contract(dir.path()).unwrap();
     let devnet = Devnet::start(&DevnetOptions::default()).await.unwrap();
     let chain = Chain::connect(devnet.rpc_url(), &devnet.accounts()[0].key())
         .await
         .unwrap();
-    let compiled = chain::sequencer_compiled_class_hash(&contract).unwrap();
-    let class = chain
-        .declare(&contract, compiled)
-        .await
-        .unwrap_or_else(|e| panic!("{e}\n{}", devnet.log()))
-        .class_hash;
+    let class = declare(&chain, &devnet, &contract).await.class_hash;
     let probe = chain.deploy(class, vec![], felt(1)).await.unwrap().address;
 
     // u256 key (low, high) = (5, 1); deposits 10, 20, 30.
