@@ -7,9 +7,24 @@ use core::num::traits::Zero;
 pub const P: u32 = 0x7fffffff;
 const P64: u64 = 0x7fffffff;
 
-#[derive(Copy, Drop, Debug, PartialEq, Serde)]
+#[derive(Copy, Drop, Debug, PartialEq)]
 pub struct M31 {
     pub v: u32,
+}
+
+/// One felt; deserializing a value >= P fails, so proof values read from calldata are canonical.
+pub impl M31Serde of Serde<M31> {
+    fn serialize(self: @M31, ref output: Array<felt252>) {
+        output.append((*self.v).into());
+    }
+
+    fn deserialize(ref serialized: Span<felt252>) -> Option<M31> {
+        let v: u32 = (*serialized.pop_front()?).try_into()?;
+        if v >= P {
+            return Option::None;
+        }
+        Option::Some(M31 { v })
+    }
 }
 
 /// `v mod P` (any u32).
@@ -160,6 +175,11 @@ pub impl CM31Impl of CM31Trait {
         CM31 { a: self.a * k, b: self.b * k }
     }
 
+    /// a - b i.
+    fn complex_conjugate(self: CM31) -> CM31 {
+        CM31 { a: self.a, b: -self.b }
+    }
+
     /// `1 / (a + bi) = (a - bi) / (a^2 + b^2)`; panics on zero.
     fn inverse(self: CM31) -> CM31 {
         let norm = self.a * self.a + self.b * self.b;
@@ -238,6 +258,11 @@ pub impl QM31Impl of QM31Trait {
 
     fn mul_m31(self: QM31, k: M31) -> QM31 {
         QM31 { a: self.a.mul_m31(k), b: self.b.mul_m31(k) }
+    }
+
+    /// a - b u (stwo's `ComplexConjugate` for QM31 over CM31).
+    fn complex_conjugate(self: QM31) -> QM31 {
+        QM31 { a: self.a, b: -self.b }
     }
 
     fn mul_cm31(self: QM31, k: CM31) -> QM31 {

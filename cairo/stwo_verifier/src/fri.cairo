@@ -1,6 +1,6 @@
 //! FRI folding (stwo 2.3.0 `core::fri`): evaluations on a circle domain fold into a line, and
-//! line evaluations fold in half, each pair combined with a random `alpha`. The FRI verifier
-//! (layers, decommitments, last layer) builds on these.
+//! line evaluations fold in half, each pair combined with a random `alpha`. `fri_verifier`
+//! builds on these.
 
 use crate::circle::{CirclePoint, index_to_point};
 use crate::fields::{M31, M31Trait, QM31, QM31Trait};
@@ -36,6 +36,14 @@ pub impl CosetImpl of CosetTrait {
         index_to_point(self.index_at(i))
     }
 
+    fn repeated_double(self: @Coset, n: u32) -> Coset {
+        let mut c = *self;
+        for _ in 0..n {
+            c = c.double();
+        }
+        c
+    }
+
     fn double(self: @Coset) -> Coset {
         assert(*self.log_size > 0, 'fri: double of a point');
         Coset {
@@ -61,14 +69,20 @@ fn negate_index(i: u32) -> u32 {
     n.try_into().unwrap()
 }
 
-/// Point `i` of the circle domain with this half coset: the half coset, then its conjugate.
-pub fn circle_domain_at(half_coset: @Coset, i: u32) -> CirclePoint<M31> {
+/// Index of point `i` of the circle domain with this half coset: the half coset, then its
+/// conjugate.
+pub fn circle_domain_index_at(half_coset: @Coset, i: u32) -> u32 {
     let half: u32 = pow2(*half_coset.log_size);
     if i < half {
-        half_coset.at(i)
+        half_coset.index_at(i)
     } else {
-        index_to_point(negate_index(half_coset.index_at(i - half)))
+        negate_index(half_coset.index_at(i - half))
     }
+}
+
+/// Point `i` of the circle domain with this half coset.
+pub fn circle_domain_at(half_coset: @Coset, i: u32) -> CirclePoint<M31> {
+    index_to_point(circle_domain_index_at(half_coset, i))
 }
 
 /// `i` with its low `log_size` bits reversed.
@@ -125,6 +139,21 @@ pub fn fold_circle_into_line(src: Span<QM31>, half_coset: @Coset, alpha: QM31) -
         i += 1;
     }
     out
+}
+
+/// Folds a line evaluation on `coset` (2^log_size values, bit-reversed) down to one value,
+/// squaring `alpha` at each step (stwo's `fold_coset`).
+pub fn fold_coset(eval: Span<QM31>, coset: Coset, alpha: QM31) -> QM31 {
+    let mut values = eval;
+    let mut domain = coset;
+    let mut a = alpha;
+    for _ in 0..coset.log_size {
+        values = fold_line(values, @domain, a).span();
+        a = a * a;
+        domain = domain.double();
+    }
+    let folded = *values.at(0);
+    folded
 }
 
 fn pow2(n: u32) -> u32 {

@@ -1,12 +1,16 @@
 //! A verifier of Stwo proofs written in Cairo, checked bit for bit against the Rust verifier
-//! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, the Fiat-Shamir channel, Merkle
-//! decommitments, the circle group, FRI folds; the FRI and PCS verifiers and the AIR are to come.
+//! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, the Fiat-Shamir channel,
+//! Merkle decommitments, the circle group, FRI folds, the FRI verifier, the commitment scheme and
+//! the STARK verifier over an `Air` trait; the Cairo AIR's generated implementation is to come.
 
 mod bits;
 pub mod channel;
 pub mod circle;
 pub mod fields;
 pub mod fri;
+pub mod fri_verifier;
 pub mod merkle;
+pub mod pcs;
 pub mod poly;
 pub mod queries;
+pub mod stark;

@@ -4,6 +4,11 @@
 /// Compiles an executable package whose `src/lib.cairo` is `body`, depending on the verifier
 /// library.
 pub fn program(body: &str) -> runner::CompiledProgram {
+    program_with_modules(body, &[])
+}
+
+/// As [`program`], with more source files `src/<name>.cairo` (declared by `body`).
+pub fn program_with_modules(body: &str, modules: &[(&str, &str)]) -> runner::CompiledProgram {
     let dir = tempfile::tempdir().unwrap();
     let lib = verifier::cairo_package().canonicalize().unwrap();
     std::fs::write(
@@ -17,6 +22,9 @@ pub fn program(body: &str) -> runner::CompiledProgram {
     .unwrap();
     std::fs::create_dir(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/lib.cairo"), body).unwrap();
+    for (name, text) in modules {
+        std::fs::write(dir.path().join(format!("src/{name}.cairo")), text).unwrap();
+    }
     runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -48,4 +56,37 @@ pub fn list<T: Copy + Into<Felt>>(xs: &[T]) -> Vec<Felt> {
 /// A starknet-ff felt (stwo's Poseidon252 type) as the runner's felt.
 pub fn felt(f: FieldElement) -> Felt {
     Felt::from_bytes_be(&f.to_bytes_be())
+}
+
+/// A Cairo short string.
+pub fn short_string(s: &str) -> Felt {
+    Felt::from_bytes_be_slice(s.as_bytes())
+}
+
+/// The Cairo verifier's error for a stwo FRI error (one per variant).
+pub fn fri_error(e: &stwo::core::fri::FriVerificationError) -> Felt {
+    use stwo::core::fri::FriVerificationError as E;
+    short_string(match e {
+        E::InvalidNumFriLayers => "fri: invalid number of layers",
+        E::FirstLayerEvaluationsInvalid => "fri: first layer evaluations",
+        E::FirstLayerCommitmentInvalid { .. } => "fri: first layer commitment",
+        E::InnerLayerCommitmentInvalid { .. } => "fri: inner layer commitment",
+        E::InnerLayerEvaluationsInvalid { .. } => "fri: inner layer evaluations",
+        E::LastLayerDegreeInvalid => "fri: last layer degree",
+        E::LastLayerEvaluationsInvalid => "fri: last layer evaluations",
+    })
+}
+
+/// The Cairo verifier's error for a stwo commitment-scheme error.
+pub fn pcs_error(e: &stwo::core::verifier::VerificationError) -> Felt {
+    use stwo::core::vcs_lifted::verifier::MerkleVerificationError as M;
+    use stwo::core::verifier::VerificationError as E;
+    match e {
+        E::Fri(e) => fri_error(e),
+        E::ProofOfWork => short_string("pcs: proof of work"),
+        E::Merkle(M::WitnessTooShort) => short_string("merkle: witness too short"),
+        E::Merkle(M::WitnessTooLong) => short_string("merkle: witness too long"),
+        E::Merkle(M::RootMismatch) => short_string("merkle: root mismatch"),
+        other => panic!("no Cairo counterpart for {other:?}"),
+    }
 }

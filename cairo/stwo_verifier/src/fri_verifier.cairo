@@ -1,0 +1,314 @@
+//! The FRI verifier (stwo 2.3.0 `core::fri::FriVerifier`): the commit phase replays the layer
+//! roots and folding randomness through the channel; the decommit phase checks, at the sampled
+//! queries, every layer's Merkle decommitment and that each layer folds into the next, down to
+//! the last layer's polynomial. Proof layout is stwo-cairo-serialize's (`Serde` here).
+
+use crate::channel::{Channel, ChannelTrait};
+use crate::fields::{M31, QM31, QM31Trait};
+use crate::fri::{
+    Coset, CosetTrait, bit_reverse_index, circle_domain_index_at, fold_circle_into_line, fold_coset,
+};
+use crate::poly::eval_line_poly;
+use crate::{merkle, queries};
+
+/// Leaves hold 2^LOG_PACKED_LEAF_SIZE consecutive values when layers fold more than once.
+pub const LOG_PACKED_LEAF_SIZE: u32 = 2;
+
+// Errors, one per stwo `FriVerificationError` variant.
+pub const ERR_LAYER_COUNT: felt252 = 'fri: invalid number of layers';
+pub const ERR_FIRST_EVALS: felt252 = 'fri: first layer evaluations';
+pub const ERR_FIRST_COMMITMENT: felt252 = 'fri: first layer commitment';
+pub const ERR_INNER_EVALS: felt252 = 'fri: inner layer evaluations';
+pub const ERR_INNER_COMMITMENT: felt252 = 'fri: inner layer commitment';
+pub const ERR_LAST_DEGREE: felt252 = 'fri: last layer degree';
+pub const ERR_LAST_EVALS: felt252 = 'fri: last layer evaluations';
+
+#[derive(Copy, Drop, Debug, PartialEq, Serde)]
+pub struct FriConfig {
+    pub log_blowup_factor: u32,
+    pub log_last_layer_degree_bound: u32,
+    pub n_queries: u32,
+    pub fold_step: u32,
+}
+
+#[derive(Drop, Debug, Serde)]
+pub struct FriLayerProof {
+    /// Values of the decommitted subsets that are not query values, in position order.
+    pub fri_witness: Array<QM31>,
+    /// Merkle sibling hashes.
+    pub decommitment: Array<felt252>,
+    pub commitment: felt252,
+}
+
+/// Coefficients in bit-reversed order, then log2 of their count.
+#[derive(Drop, Debug, Serde)]
+pub struct LinePoly {
+    pub coeffs: Array<QM31>,
+    pub log_size: u32,
+}
+
+#[derive(Drop, Debug, Serde)]
+pub struct FriProof {
+    pub first_layer: FriLayerProof,
+    pub inner_layers: Array<FriLayerProof>,
+    pub last_layer_poly: LinePoly,
+}
+
+#[derive(Drop)]
+struct InnerLayer {
+    /// The line domain's coset.
+    coset: Coset,
+    alpha: QM31,
+    fold_step: u32,
+    proof: FriLayerProof,
+}
+
+#[derive(Drop)]
+pub struct FriVerifier {
+    config: FriConfig,
+    /// The first layer is a circle evaluation on the canonic domain of this log size.
+    first_log_size: u32,
+    first_alpha: QM31,
+    first_layer: FriLayerProof,
+    inner_layers: Array<InnerLayer>,
+    last_coset: Coset,
+    last_coeffs: Span<QM31>,
+    queries: Option<Span<u32>>,
+}
+
+#[generate_trait]
+pub impl FriVerifierImpl of FriVerifierTrait {
+    /// The commit phase for a circle polynomial of degree < 2^column_log_degree_bound.
+    fn commit(
+        ref channel: Channel, config: FriConfig, proof: FriProof, column_log_degree_bound: u32,
+    ) -> Result<FriVerifier, felt252> {
+        let FriProof { first_layer, inner_layers, last_layer_poly } = proof;
+        channel.mix_root(first_layer.commitment);
+        let first_alpha = channel.draw_secure_felt();
+
+        if column_log_degree_bound < config.fold_step {
+            return Result::Err(ERR_LAYER_COUNT);
+        }
+        let mut bound = column_log_degree_bound - config.fold_step;
+        let mut coset = CosetTrait::half_odds(bound + config.log_blowup_factor);
+        let n_inner = inner_layers.len();
+        let mut layers = array![];
+        for proof in inner_layers {
+            channel.mix_root(proof.commitment);
+            let fold_step = if layers.len() + 1 < n_inner {
+                config.fold_step
+            } else {
+                // The last inner layer folds exactly down to the last layer's bound.
+                if bound < config.log_last_layer_degree_bound {
+                    return Result::Err(ERR_LAYER_COUNT);
+                }
+                let rest = bound - config.log_last_layer_degree_bound;
+                if rest < 1 || rest > config.fold_step {
+                    return Result::Err(ERR_LAYER_COUNT);
+                }
+                rest
+            };
+            if bound < fold_step {
+                return Result::Err(ERR_LAYER_COUNT);
+            }
+            let alpha = channel.draw_secure_felt();
+            layers.append(InnerLayer { coset, alpha, fold_step, proof });
+            bound -= fold_step;
+            coset = coset.repeated_double(fold_step);
+        }
+        if bound != config.log_last_layer_degree_bound {
+            return Result::Err(ERR_LAYER_COUNT);
+        }
+
+        let LinePoly { coeffs, log_size } = last_layer_poly;
+        if log_size > config.log_last_layer_degree_bound
+            || coeffs.len().into() != crate::bits::pow2(log_size) {
+            return Result::Err(ERR_LAST_DEGREE);
+        }
+        channel.mix_felts(coeffs.span());
+
+        Result::Ok(
+            FriVerifier {
+                config,
+                first_log_size: column_log_degree_bound + config.log_blowup_factor,
+                first_alpha,
+                first_layer,
+                inner_layers: layers,
+                last_coset: coset,
+                last_coeffs: coeffs.span(),
+                queries: Option::None,
+            },
+        )
+    }
+
+    /// Draws the query positions on the first layer's domain (sorted, deduplicated): the PCS
+    /// opens its columns at these.
+    fn sample_query_positions(ref self: FriVerifier, ref channel: Channel) -> Span<u32> {
+        let raw = queries::draw_queries(ref channel, self.first_log_size, self.config.n_queries);
+        let positions = queries::sorted_unique(raw.span()).span();
+        self.queries = Option::Some(positions);
+        positions
+    }
+
+    /// The decommit phase, given the first layer's values at the sampled positions.
+    fn decommit(self: FriVerifier, first_layer_query_evals: Span<QM31>) -> Result<(), felt252> {
+        let FriVerifier {
+            config, first_log_size, first_alpha, first_layer, inner_layers, last_coset, last_coeffs,
+            queries,
+        } = self;
+        let mut positions = queries.expect('fri: queries not sampled');
+        let fold_step = config.fold_step;
+
+        // First layer: circle evaluation, folded into a line then fold_step - 1 more times.
+        let first = match open_layer(
+            @first_layer, positions, first_layer_query_evals, first_log_size, fold_step,
+        ) {
+            Result::Ok(subsets) => subsets,
+            Result::Err(LayerError::Evaluations) => { return Result::Err(ERR_FIRST_EVALS); },
+            Result::Err(LayerError::Commitment) => { return Result::Err(ERR_FIRST_COMMITMENT); },
+        };
+        let half = CosetTrait::half_odds(first_log_size - 1);
+        let mut evals = array![];
+        for subset in first {
+            let initial = circle_domain_index_at(@half, subset.initial_index);
+            let fold_half = CosetTrait::new(initial, fold_step - 1);
+            let line = fold_circle_into_line(subset.values, @fold_half, first_alpha);
+            evals
+                .append(
+                    if fold_step == 1 {
+                        *line.at(0)
+                    } else {
+                        fold_coset(line.span(), fold_half, first_alpha * first_alpha)
+                    },
+                );
+        }
+        positions = queries::fold(positions, fold_step).span();
+
+        // Inner layers: line evaluations folded fold_step times each.
+        for layer in inner_layers {
+            let subsets = match open_layer(
+                @layer.proof, positions, evals.span(), layer.coset.log_size, layer.fold_step,
+            ) {
+                Result::Ok(subsets) => subsets,
+                Result::Err(LayerError::Evaluations) => { return Result::Err(ERR_INNER_EVALS); },
+                Result::Err(LayerError::Commitment) => {
+                    return Result::Err(ERR_INNER_COMMITMENT);
+                },
+            };
+            evals = array![];
+            for subset in subsets {
+                let initial = layer.coset.index_at(subset.initial_index);
+                evals
+                    .append(
+                        fold_coset(
+                            subset.values, CosetTrait::new(initial, layer.fold_step), layer.alpha,
+                        ),
+                    );
+            }
+            positions = queries::fold(positions, layer.fold_step).span();
+        }
+
+        // Last layer: each folded value is the last layer polynomial at its point.
+        for i in 0..positions.len() {
+            let index = bit_reverse_index(*positions.at(i), last_coset.log_size);
+            let x: M31 = last_coset.at(index).x;
+            if eval_line_poly(last_coeffs, QM31Trait::from_m31(x)) != *evals.at(i) {
+                return Result::Err(ERR_LAST_EVALS);
+            }
+        }
+        Result::Ok(())
+    }
+}
+
+/// The 2^fold_step values around a group of queries, and the bit-reversed domain index of the
+/// group's first position.
+#[derive(Drop)]
+struct Subset {
+    values: Span<QM31>,
+    initial_index: u32,
+}
+
+#[derive(Drop)]
+enum LayerError {
+    Evaluations,
+    Commitment,
+}
+
+/// Rebuilds the subsets at `positions` (sorted, unique, on a domain of 2^log_size) from the query
+/// values and the layer's witness, and checks them against the layer's Merkle root.
+fn open_layer(
+    proof: @FriLayerProof,
+    positions: Span<u32>,
+    query_evals: Span<QM31>,
+    log_size: u32,
+    fold_step: u32,
+) -> Result<Array<Subset>, LayerError> {
+    let size: u32 = crate::bits::pow2(fold_step).try_into().unwrap();
+    let mut witness = proof.fri_witness.span();
+    let mut evals = query_evals;
+    let mut subsets = array![];
+    let mut starts = array![];
+    let mut i = 0;
+    while i < positions.len() {
+        let start = (*positions.at(i) / size) * size;
+        let mut values = array![];
+        for k in 0..size {
+            let take_query = i < positions.len() && *positions.at(i) == start + k;
+            let next = if take_query {
+                i += 1;
+                evals.pop_front()
+            } else {
+                witness.pop_front()
+            };
+            match next {
+                Option::Some(v) => values.append(*v),
+                Option::None => { return Result::Err(LayerError::Evaluations); },
+            }
+        }
+        starts.append(start);
+        subsets
+            .append(
+                Subset { values: values.span(), initial_index: bit_reverse_index(start, log_size) },
+            );
+    }
+    if !witness.is_empty() || !evals.is_empty() {
+        return Result::Err(LayerError::Evaluations);
+    }
+
+    // Merkle leaves: one value each, or 2^LOG_PACKED_LEAF_SIZE consecutive ones when packed.
+    let leaf_log = if log_size >= LOG_PACKED_LEAF_SIZE && fold_step > 1 {
+        LOG_PACKED_LEAF_SIZE
+    } else {
+        0
+    };
+    let leaf: u32 = crate::bits::pow2(leaf_log).try_into().unwrap();
+    let mut leaf_positions = array![];
+    let mut rows: Array<Span<M31>> = array![];
+    for s in 0..subsets.len() {
+        let values = *subsets.at(s).values;
+        let mut k = 0;
+        while k < size {
+            leaf_positions.append((*starts.at(s) + k) / leaf);
+            let mut row = array![];
+            for j in 0..leaf {
+                let [a, b, c, d] = (*values.at(k + j)).to_m31_array();
+                row.append(a);
+                row.append(b);
+                row.append(c);
+                row.append(d);
+            }
+            rows.append(row.span());
+            k += leaf;
+        }
+    }
+    match merkle::verify(
+        *proof.commitment,
+        log_size - leaf_log,
+        leaf_positions.span(),
+        rows.span(),
+        proof.decommitment.span(),
+    ) {
+        Result::Ok(()) => Result::Ok(subsets),
+        Result::Err(_) => Result::Err(LayerError::Commitment),
+    }
+}

@@ -1,0 +1,398 @@
+//! The verifier of stwo's polynomial commitment scheme (stwo 2.3.0 `core::pcs`): Merkle trees of
+//! columns (lifted to one domain), values claimed at out-of-domain points, and one FRI proof that
+//! the quotients `(column - claimed line) / vanishing` are all low-degree. Proof layout is
+//! stwo-cairo-serialize's (`Serde` here).
+
+use crate::channel::{Channel, ChannelTrait};
+use crate::circle::{CirclePoint, CirclePointTrait, index_to_point, into_secure};
+use crate::fields::{CM31, CM31Trait, M31, QM31, QM31Trait};
+use crate::fri::{CosetTrait, bit_reverse_index, circle_domain_at};
+use crate::fri_verifier::{FriConfig, FriProof, FriVerifierTrait};
+use crate::merkle;
+
+pub const ERR_SHAPE: felt252 = 'pcs: proof shape';
+pub const ERR_CONFIG: felt252 = 'pcs: config mismatch';
+pub const ERR_POW: felt252 = 'pcs: proof of work';
+pub const ERR_DUPLICATE: felt252 = 'pcs: duplicate query differs';
+
+#[derive(Copy, Drop, Debug, PartialEq, Serde)]
+pub struct PcsConfig {
+    pub pow_bits: u32,
+    pub fri_config: FriConfig,
+}
+
+/// Per tree, per column: the values at the column's sample points; the columns' values at the
+/// query positions; each tree's Merkle siblings.
+#[derive(Drop, Debug, Serde)]
+pub struct CommitmentSchemeProof {
+    pub config: PcsConfig,
+    pub commitments: Array<felt252>,
+    pub sampled_values: Array<Array<Array<QM31>>>,
+    pub decommitments: Array<Array<felt252>>,
+    pub queried_values: Array<Array<Array<M31>>>,
+    pub proof_of_work: u64,
+    pub fri_proof: FriProof,
+}
+
+#[derive(Drop, Copy)]
+struct Tree {
+    root: felt252,
+    /// Column log sizes on the evaluation domain (trace log size + log blowup).
+    log_sizes: Span<u32>,
+    height: u32,
+}
+
+#[derive(Drop)]
+pub struct CommitmentSchemeVerifier {
+    pub config: PcsConfig,
+    trees: Array<Tree>,
+}
+
+/// One claimed value of a flattened column, with its power of the random coefficient.
+#[derive(Drop, Copy)]
+struct Sample {
+    point: CirclePoint<QM31>,
+    column: u32,
+    value: QM31,
+    coeff: QM31,
+}
+
+/// The samples at one point, with each column's line coefficients (a, b, c).
+#[derive(Drop)]
+struct Batch {
+    point: CirclePoint<QM31>,
+    columns: Span<u32>,
+    lines: Span<(QM31, QM31, QM31)>,
+}
+
+#[generate_trait]
+pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
+    fn new(config: PcsConfig) -> CommitmentSchemeVerifier {
+        CommitmentSchemeVerifier { config, trees: array![] }
+    }
+
+    /// Records a tree of columns of these (trace) log sizes and mixes its root into the channel.
+    fn commit(
+        ref self: CommitmentSchemeVerifier, root: felt252, log_sizes: Span<u32>,
+        ref channel: Channel,
+    ) {
+        channel.mix_root(root);
+        let blowup = self.config.fri_config.log_blowup_factor;
+        let mut extended = array![];
+        let mut height = 0;
+        for s in log_sizes {
+            let e = *s + blowup;
+            extended.append(e);
+            if e > height {
+                height = e;
+            }
+        }
+        self.trees.append(Tree { root, log_sizes: extended.span(), height });
+    }
+
+    /// Checks the proof's values at `sampled_points` (per tree, per column, the points where the
+    /// proof claims values) against the committed trees.
+    fn verify_values(
+        self: @CommitmentSchemeVerifier,
+        sampled_points: Span<Span<Span<CirclePoint<QM31>>>>,
+        proof: CommitmentSchemeProof,
+        ref channel: Channel,
+    ) -> Result<(), felt252> {
+        let CommitmentSchemeProof {
+            config, commitments: _, sampled_values, decommitments, queried_values, proof_of_work,
+            fri_proof,
+        } = proof;
+        if config != *self.config {
+            return Result::Err(ERR_CONFIG);
+        }
+        let trees = self.trees.span();
+        let n_trees = trees.len();
+        if n_trees == 0 || sampled_values.len() != n_trees || sampled_points.len() != n_trees
+            || decommitments.len() != n_trees || queried_values.len() != n_trees {
+            return Result::Err(ERR_SHAPE);
+        }
+
+        // Flatten the claimed values (channel order) and pair them with their points.
+        let mut flat_values = array![];
+        for t in 0..n_trees {
+            let points = *sampled_points.at(t);
+            let values = sampled_values.at(t);
+            if points.len() != values.len() || points.len() != (*trees.at(t).log_sizes).len() {
+                return Result::Err(ERR_SHAPE);
+            }
+            for c in 0..values.len() {
+                let vs = values.at(c).span();
+                if vs.len() != (*points.at(c)).len() {
+                    return Result::Err(ERR_SHAPE);
+                }
+                for v in vs {
+                    flat_values.append(*v);
+                }
+            }
+        }
+        channel.mix_felts(flat_values.span());
+        let random_coeff = channel.draw_secure_felt();
+
+        let lifting_log_size = *trees.at(n_trees - 1).height;
+        let fri_config = config.fri_config;
+        if lifting_log_size < fri_config.log_blowup_factor {
+            return Result::Err(ERR_SHAPE);
+        }
+        let bound = lifting_log_size - fri_config.log_blowup_factor;
+        let mut fri = FriVerifierTrait::commit(ref channel, fri_config, fri_proof, bound)?;
+
+        if !channel.verify_pow_nonce(config.pow_bits, proof_of_work) {
+            return Result::Err(ERR_POW);
+        }
+        channel.mix_u64(proof_of_work);
+        let positions = fri.sample_query_positions(ref channel);
+        let n_queries = positions.len();
+
+        // Each tree opens its columns at the query positions (the preprocessed tree at its own).
+        let mut columns: Array<Span<M31>> = array![];
+        for t in 0..n_trees {
+            let tree = *trees.at(t);
+            let tree_positions = if t == 0 {
+                preprocessed_positions(positions, lifting_log_size, tree.height)
+            } else {
+                positions
+            };
+            let values = queried_values.at(t).span();
+            if values.len() != tree.log_sizes.len() {
+                return Result::Err(ERR_SHAPE);
+            }
+            for col in values {
+                if col.len() != n_queries {
+                    return Result::Err(ERR_SHAPE);
+                }
+                columns.append(col.span());
+            }
+            if tree.height == 0 {
+                continue;
+            }
+            open_tree(tree, tree_positions, values, decommitments.at(t).span())?;
+        }
+
+        // The quotients at each query position are what the FRI proof's first layer holds.
+        let batches = sample_batches(
+            trees, sampled_points, sampled_values.span(), lifting_log_size, random_coeff,
+        );
+        let half = CosetTrait::half_odds(lifting_log_size - 1);
+        let mut answers = array![];
+        for q in 0..n_queries {
+            let domain_point = circle_domain_at(
+                @half, bit_reverse_index(*positions.at(q), lifting_log_size),
+            );
+            answers.append(row_quotient(batches.span(), columns.span(), q, domain_point));
+        }
+        fri.decommit(answers.span())
+    }
+}
+
+/// The preprocessed tree's positions for the lifted query positions (stwo's
+/// `prepare_preprocessed_query_positions`): may repeat.
+fn preprocessed_positions(positions: Span<u32>, lifting: u32, pp_height: u32) -> Span<u32> {
+    if pp_height == 0 {
+        return array![].span();
+    }
+    let mut out = array![];
+    for p in positions {
+        let p = *p;
+        let low = p % 2;
+        let q = if lifting < pp_height {
+            (p / 2) * pow2(pp_height - lifting + 1)
+        } else {
+            (p / pow2(lifting - pp_height + 1)) * 2
+        };
+        out.append(q + low);
+    }
+    out.span()
+}
+
+/// Verifies a tree's decommitment: one row per distinct position, in ascending position order
+/// (repeated positions must carry equal values), columns in ascending log-size order as the
+/// leaves hash them.
+fn open_tree(
+    tree: Tree, positions: Span<u32>, values: Span<Array<M31>>, witness: Span<felt252>,
+) -> Result<(), felt252> {
+    let order = sort_by_size(tree.log_sizes);
+    let by_position = sort_by_key(positions);
+    let mut unique = array![];
+    let mut rows: Array<Span<M31>> = array![];
+    let mut prev: Option<u32> = Option::None;
+    for i in 0..by_position.len() {
+        let q = *by_position.at(i);
+        let pos = *positions.at(q);
+        if let Option::Some(p) = prev {
+            if pos == *positions.at(p) {
+                for c in values {
+                    if *c.at(q) != *c.at(p) {
+                        return Result::Err(ERR_DUPLICATE);
+                    }
+                }
+                continue;
+            }
+        }
+        prev = Option::Some(q);
+        let mut row = array![];
+        for c in order {
+            row.append(*values.at(*c).at(q));
+        }
+        unique.append(pos);
+        rows.append(row.span());
+    }
+    merkle::verify(tree.root, tree.height, unique.span(), rows.span(), witness)
+}
+
+/// Indices of `keys` stably sorted by key (insertion sort: tens of queries).
+fn sort_by_key(keys: Span<u32>) -> Span<u32> {
+    let mut sorted: Array<u32> = array![];
+    for i in 0..keys.len() {
+        let key = *keys.at(i);
+        let mut next = array![];
+        let mut placed = false;
+        for j in sorted.span() {
+            if !placed && key < *keys.at(*j) {
+                next.append(i);
+                placed = true;
+            }
+            next.append(*j);
+        }
+        if !placed {
+            next.append(i);
+        }
+        sorted = next;
+    }
+    sorted.span()
+}
+
+/// Column indices stably sorted by log size.
+fn sort_by_size(sizes: Span<u32>) -> Span<u32> {
+    let mut max = 0;
+    for s in sizes {
+        if *s > max {
+            max = *s;
+        }
+    }
+    let mut order = array![];
+    for size in 0..max + 1 {
+        for c in 0..sizes.len() {
+            if *sizes.at(c) == size {
+                order.append(c);
+            }
+        }
+    }
+    order.span()
+}
+
+/// Samples grouped by point in first-seen order (stwo's `ColumnSampleBatch::new_vec`), with
+/// powers of `random_coeff` in flattened column order; a column sampled at two points also gets
+/// the second point shifted by its lifting period.
+fn sample_batches(
+    trees: Span<Tree>,
+    sampled_points: Span<Span<Span<CirclePoint<QM31>>>>,
+    sampled_values: Span<Array<Array<QM31>>>,
+    lifting_log_size: u32,
+    random_coeff: QM31,
+) -> Array<Batch> {
+    let mut samples: Array<Sample> = array![];
+    let mut coeff = QM31Trait::one();
+    let mut column = 0;
+    for t in 0..trees.len() {
+        let sizes = *trees.at(t).log_sizes;
+        let points = *sampled_points.at(t);
+        let values = sampled_values.at(t);
+        for c in 0..points.len() {
+            let ps = *points.at(c);
+            let vs = values.at(c).span();
+            if ps.len() == 2 {
+                let period = into_secure(period_generator(lifting_log_size, *sizes.at(c)));
+                samples
+                    .append(
+                        Sample {
+                            point: (*ps.at(1)).add(period), column, value: *vs.at(1), coeff,
+                        },
+                    );
+                coeff = coeff * random_coeff;
+            }
+            for i in 0..ps.len() {
+                samples.append(Sample { point: *ps.at(i), column, value: *vs.at(i), coeff });
+                coeff = coeff * random_coeff;
+            }
+            column += 1;
+        }
+    }
+
+    let samples = samples.span();
+    let mut seen: Array<CirclePoint<QM31>> = array![];
+    let mut batches = array![];
+    for s in samples {
+        let point = *s.point;
+        let mut known = false;
+        for p in seen.span() {
+            if *p == point {
+                known = true;
+                break;
+            }
+        }
+        if known {
+            continue;
+        }
+        seen.append(point);
+        let mut columns = array![];
+        let mut lines = array![];
+        for other in samples {
+            if *other.point == point {
+                columns.append(*other.column);
+                lines.append(line_coeffs(point, *other.value, *other.coeff));
+            }
+        }
+        batches.append(Batch { point, columns: columns.span(), lines: lines.span() });
+    }
+    batches
+}
+
+/// The generator of the lifting domain doubled `log_size` times: a column of that size repeats
+/// with this period on the lifted domain.
+fn period_generator(lifting_log_size: u32, log_size: u32) -> CirclePoint<M31> {
+    let shift = 31 - lifting_log_size + log_size;
+    if shift >= 31 {
+        return index_to_point(0);
+    }
+    index_to_point(pow2(shift))
+}
+
+/// The line through (point, value) and its complex conjugate, times `coeff` (stwo's
+/// `complex_conjugate_line_coeffs`).
+fn line_coeffs(point: CirclePoint<QM31>, value: QM31, coeff: QM31) -> (QM31, QM31, QM31) {
+    let a = value.complex_conjugate() - value;
+    let c = point.y.complex_conjugate() - point.y;
+    let b = value * c - a * point.y;
+    (coeff * a, coeff * b, coeff * c)
+}
+
+/// Sum over batches of (sum of c * value - (a * y + b)) / vanishing(point, domain point).
+fn row_quotient(
+    batches: Span<Batch>, columns: Span<Span<M31>>, row: u32, domain_point: CirclePoint<M31>,
+) -> QM31 {
+    let mut acc = QM31Trait::zero();
+    for batch in batches {
+        let p = *batch.point;
+        // (Re(p.x) - x) Im(p.y) - (Re(p.y) - y) Im(p.x), a CM31.
+        let dx = CM31 { a: p.x.a.a - domain_point.x, b: p.x.a.b };
+        let dy = CM31 { a: p.y.a.a - domain_point.y, b: p.y.a.b };
+        let denominator = dx * p.y.b - dy * p.x.b;
+        let mut numerator = QM31Trait::zero();
+        for i in 0..(*batch.columns).len() {
+            let (a, b, c): (QM31, QM31, QM31) = *(*batch.lines).at(i);
+            let value: M31 = *(*columns.at(*(*batch.columns).at(i))).at(row);
+            numerator = numerator + c.mul_m31(value) - (a.mul_m31(domain_point.y) + b);
+        }
+        acc = acc + numerator.mul_cm31(denominator.inverse());
+    }
+    acc
+}
+
+fn pow2(n: u32) -> u32 {
+    crate::bits::pow2(n).try_into().unwrap()
+}

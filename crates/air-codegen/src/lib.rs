@@ -1,0 +1,535 @@
+//! Cairo code for the verifier's side of an AIR. A component's constraints are taken
+//! symbolically from its stwo-constraint-framework evaluation (`ExprEvaluator`) and emitted as a
+//! Cairo function that evaluates them at the out-of-domain point from the sampled mask values,
+//! exactly as stwo's `PointEvaluator` does; [`air_module`] ties components to the commitment
+//! trees as an implementation of `cairn_stwo_verifier::stark::Air`.
+//!
+//! Generating instead of hand-writing keeps the Cairo verifier on the prover's exact version of
+//! every constraint.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write;
+
+use stwo::core::fields::m31::BaseField;
+use stwo::core::fields::qm31::SecureField;
+use stwo_constraint_framework::expr::{BaseExpr, ExprEvaluator, ExtExpr};
+use stwo_constraint_framework::{FrameworkEval, InfoEvaluator};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    #[error("component `{component}`: {what}")]
+    Component { component: String, what: String },
+    #[error("AIR: {0}")]
+    Air(String),
+}
+
+fn component_error(component: &str, what: impl Into<String>) -> CodegenError {
+    CodegenError::Component {
+        component: component.to_string(),
+        what: what.into(),
+    }
+}
+
+/// One component's constraints as Cairo, with what the glue code needs to feed them.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// A Cairo identifier; the function is `evaluate_<name>`.
+    pub name: String,
+    pub log_size: u32,
+    pub max_constraint_log_degree_bound: u32,
+    /// Per tree (tree 0, the preprocessed one, is empty here), per column: the row offsets the
+    /// constraints read.
+    pub mask_offsets: Vec<Vec<Vec<isize>>>,
+    /// Preprocessed column ids, in the order the function takes their values.
+    pub preprocessed: Vec<String>,
+    /// The remaining parameters (lookup elements `<relation>_z` / `<relation>_alpha<i>`,
+    /// `claimed_sum`, `column_size`), in the order the function takes their values.
+    pub params: Vec<String>,
+    pub n_constraints: usize,
+    /// `pub fn evaluate_<name>(...)`.
+    pub function: String,
+}
+
+/// A mask value the constraints read, as `ExprEvaluator` names it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct MaskItem {
+    interaction: usize,
+    /// The evaluator's running column counter (over all trees).
+    global: usize,
+    offset: isize,
+    name: String,
+}
+
+/// Parses `trace_{interaction}_column_{idx}_offset_{offset | neg_offset}`.
+fn parse_column(name: &str) -> Option<MaskItem> {
+    let rest = name.strip_prefix("trace_")?;
+    let (interaction, rest) = rest.split_once("_column_")?;
+    let (idx, offset) = rest.split_once("_offset_")?;
+    let offset = match offset.strip_prefix("neg_") {
+        Some(abs) => -abs.parse::<isize>().ok()?,
+        None => offset.parse().ok()?,
+    };
+    Some(MaskItem {
+        interaction: interaction.parse().ok()?,
+        global: idx.parse().ok()?,
+        offset,
+        name: name.to_string(),
+    })
+}
+
+/// Everything an expression refers to: mask items and named parameters.
+#[derive(Default)]
+struct Refs {
+    columns: BTreeSet<MaskItem>,
+    params: BTreeSet<String>,
+}
+
+impl Refs {
+    fn base(&mut self, e: &BaseExpr) {
+        match e {
+            BaseExpr::Col(_) => {
+                let name = e.format_expr();
+                match parse_column(&name) {
+                    Some(item) => {
+                        self.columns.insert(item);
+                    }
+                    None => panic!("unexpected column name {name}"),
+                }
+            }
+            BaseExpr::Const(_) => {}
+            BaseExpr::Param(p) => {
+                self.params.insert(p.clone());
+            }
+            BaseExpr::Add(a, b) | BaseExpr::Sub(a, b) | BaseExpr::Mul(a, b) => {
+                self.base(a);
+                self.base(b);
+            }
+            BaseExpr::Neg(a) | BaseExpr::Inv(a) => self.base(a),
+        }
+    }
+
+    fn ext(&mut self, e: &ExtExpr) {
+        match e {
+            ExtExpr::SecureCol(parts) => parts.iter().for_each(|p| self.base(p)),
+            ExtExpr::Const(_) => {}
+            ExtExpr::Param(p) => {
+                self.params.insert(p.clone());
+            }
+            ExtExpr::Add(a, b) | ExtExpr::Sub(a, b) | ExtExpr::Mul(a, b) => {
+                self.ext(a);
+                self.ext(b);
+            }
+            ExtExpr::Neg(a) => self.ext(a),
+        }
+    }
+}
+
+/// Writes expressions as Cairo over QM31 (every value at the out-of-domain point is secure).
+struct Emitter {
+    /// Parameter name → Cairo expression.
+    names: HashMap<String, String>,
+}
+
+impl Emitter {
+    fn name(&self, p: &str) -> String {
+        self.names
+            .get(p)
+            .cloned()
+            .unwrap_or_else(|| panic!("parameter {p} has no Cairo name"))
+    }
+
+    fn base(&self, e: &BaseExpr) -> String {
+        match e {
+            BaseExpr::Col(_) => e.format_expr(),
+            BaseExpr::Const(c) => m31_const(*c),
+            BaseExpr::Param(p) => self.name(p),
+            BaseExpr::Add(a, b) => format!("({} + {})", self.base(a), self.base(b)),
+            BaseExpr::Sub(a, b) => format!("({} - {})", self.base(a), self.base(b)),
+            BaseExpr::Mul(a, b) => format!("({} * {})", self.base(a), self.base(b)),
+            BaseExpr::Neg(a) => format!("(-{})", self.base(a)),
+            BaseExpr::Inv(a) => format!("{}.inverse()", self.base(a)),
+        }
+    }
+
+    fn ext(&self, e: &ExtExpr) -> String {
+        match e {
+            ExtExpr::SecureCol([a, b, c, d]) => {
+                let zero = BaseExpr::Const(BaseField::from(0));
+                if **b == zero && **c == zero && **d == zero {
+                    self.base(a)
+                } else {
+                    format!(
+                        "from_partial_evals(array![{}, {}, {}, {}].span())",
+                        self.base(a),
+                        self.base(b),
+                        self.base(c),
+                        self.base(d)
+                    )
+                }
+            }
+            ExtExpr::Const(c) => secure_const(*c),
+            ExtExpr::Param(p) => self.name(p),
+            ExtExpr::Add(a, b) => format!("({} + {})", self.ext(a), self.ext(b)),
+            ExtExpr::Sub(a, b) => format!("({} - {})", self.ext(a), self.ext(b)),
+            ExtExpr::Mul(a, b) => format!("({} * {})", self.ext(a), self.ext(b)),
+            ExtExpr::Neg(a) => format!("(-{})", self.ext(a)),
+        }
+    }
+}
+
+fn m31_const(c: BaseField) -> String {
+    format!("qm31({}, 0, 0, 0)", c.0)
+}
+
+fn secure_const(c: SecureField) -> String {
+    let [a, b, c, d] = c.to_m31_array();
+    format!("qm31({}, {}, {}, {})", a.0, b.0, c.0, d.0)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The number in `intermediate<N>`.
+fn intermediate_index(name: &str) -> usize {
+    name.strip_prefix("intermediate")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+impl Component {
+    /// Evaluates `eval` symbolically and emits its Cairo function.
+    pub fn new<E: FrameworkEval>(name: &str, eval: &E) -> Result<Self, CodegenError> {
+        if !is_identifier(name) {
+            return Err(component_error(
+                name,
+                "name is not a lowercase Cairo identifier",
+            ));
+        }
+        let log_size = eval.log_size();
+        let info = eval.evaluate(InfoEvaluator::new(log_size, vec![], SecureField::from(0)));
+        let expr = eval.evaluate(ExprEvaluator::new());
+        if expr.constraints.len() != info.n_constraints {
+            return Err(component_error(
+                name,
+                "symbolic and counted constraints differ",
+            ));
+        }
+
+        // Everything the constraints and intermediates refer to.
+        let mut refs = Refs::default();
+        expr.constraints.iter().for_each(|c| refs.ext(c));
+        expr.intermediates.values().for_each(|e| refs.base(e));
+        expr.ext_intermediates.values().for_each(|e| refs.ext(e));
+
+        // The evaluator numbers columns across all trees in reading order; a tree's columns
+        // are that order restricted to the tree. Every column must be read by some constraint,
+        // or the numbering cannot be recovered.
+        let mask_offsets: Vec<Vec<Vec<isize>>> = info.mask_offsets.0.clone();
+        let mut locations: HashMap<String, (usize, usize, usize)> = HashMap::new();
+        for (tree, columns) in mask_offsets.iter().enumerate().skip(1) {
+            let globals: BTreeSet<usize> = refs
+                .columns
+                .iter()
+                .filter(|c| c.interaction == tree)
+                .map(|c| c.global)
+                .collect();
+            if globals.len() != columns.len() {
+                return Err(component_error(
+                    name,
+                    format!(
+                        "tree {tree} has {} columns but constraints read {}: a column no \
+                         constraint uses cannot be located",
+                        columns.len(),
+                        globals.len()
+                    ),
+                ));
+            }
+            let local: HashMap<usize, usize> =
+                globals.iter().enumerate().map(|(l, &g)| (g, l)).collect();
+            for item in refs.columns.iter().filter(|c| c.interaction == tree) {
+                let column = local[&item.global];
+                let position = columns[column]
+                    .iter()
+                    .position(|&o| o == item.offset)
+                    .ok_or_else(|| {
+                        component_error(
+                            name,
+                            format!("{} reads an offset not in its mask", item.name),
+                        )
+                    })?;
+                locations.insert(item.name.clone(), (tree, column, position));
+            }
+        }
+        if refs
+            .columns
+            .iter()
+            .any(|c| c.interaction == 0 || c.interaction >= mask_offsets.len())
+        {
+            return Err(component_error(name, "a column of an unknown tree"));
+        }
+
+        // Parameters: intermediates, preprocessed columns, and the rest (lookup elements, the
+        // claimed sum, the column size 2^log_size), passed in by the caller.
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut intermediates: Vec<&String> = expr
+            .intermediates
+            .keys()
+            .chain(expr.ext_intermediates.keys())
+            .collect();
+        intermediates.sort_by_key(|n| intermediate_index(n));
+        for n in &intermediates {
+            names.insert((*n).clone(), (*n).clone());
+        }
+        let mut preprocessed: Vec<String> = vec![];
+        for id in info.preprocessed_columns.iter().map(|c| c.id.clone()) {
+            if !preprocessed.contains(&id) {
+                preprocessed.push(id);
+            }
+        }
+        for (i, id) in preprocessed.iter().enumerate() {
+            names.insert(id.clone(), format!("pp_{i}"));
+        }
+        let params: Vec<String> = refs
+            .params
+            .iter()
+            .filter(|p| !names.contains_key(*p))
+            .cloned()
+            .collect();
+        for (i, p) in params.iter().enumerate() {
+            names.insert(p.clone(), format!("param_{i}"));
+        }
+        let emitter = Emitter { names };
+
+        let mut f = String::new();
+        writeln!(
+            f,
+            "/// The constraints of `{name}` at the out-of-domain point (generated).\n\
+             pub fn evaluate_{name}(\n    \
+             mask: Span<Array<Array<QM31>>>,\n    \
+             starts: Span<u32>,\n    \
+             preprocessed: Span<QM31>,\n    \
+             params: Span<QM31>,\n    \
+             denom_inverse: QM31,\n    \
+             random_coeff: QM31,\n    \
+             ref acc: QM31,\n) {{"
+        )
+        .unwrap();
+        for i in 0..preprocessed.len() {
+            writeln!(f, "    let pp_{i} = *preprocessed.at({i});").unwrap();
+        }
+        for i in 0..params.len() {
+            writeln!(f, "    let param_{i} = *params.at({i});").unwrap();
+        }
+        let mut reads: Vec<(&String, &(usize, usize, usize))> = locations.iter().collect();
+        reads.sort();
+        for (var, (tree, column, position)) in reads {
+            writeln!(
+                f,
+                "    let {var} = *mask.at({tree}).at(*starts.at({tree}) + {column}).at({position});"
+            )
+            .unwrap();
+        }
+        for n in &intermediates {
+            let value = match expr.intermediates.get(*n) {
+                Some(e) => emitter.base(&e.simplify()),
+                None => emitter.ext(&expr.ext_intermediates[*n].simplify()),
+            };
+            writeln!(f, "    let {n} = {value};").unwrap();
+        }
+        for c in &expr.constraints {
+            writeln!(
+                f,
+                "    acc = acc * random_coeff + denom_inverse * {};",
+                emitter.ext(&c.simplify())
+            )
+            .unwrap();
+        }
+        f.push_str("}\n");
+
+        Ok(Component {
+            name: name.to_string(),
+            log_size,
+            max_constraint_log_degree_bound: eval.max_constraint_log_degree_bound(),
+            mask_offsets,
+            preprocessed,
+            params,
+            n_constraints: info.n_constraints,
+            function: f,
+        })
+    }
+}
+
+/// A Cairo module implementing `cairn_stwo_verifier::stark::Air` for `components` (in proving
+/// order) over a preprocessed tree with `preprocessed_columns` (ids, in tree order). The struct
+/// `struct_name` holds each component's parameter values.
+pub fn air_module(
+    struct_name: &str,
+    preprocessed_columns: &[String],
+    components: &[Component],
+) -> Result<String, CodegenError> {
+    if components.is_empty() {
+        return Err(CodegenError::Air("no components".into()));
+    }
+    let n_trees = components
+        .iter()
+        .map(|c| c.mask_offsets.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let bound = components
+        .iter()
+        .map(|c| c.max_constraint_log_degree_bound)
+        .max()
+        .unwrap_or(0);
+    let pp_index = |id: &String| {
+        preprocessed_columns
+            .iter()
+            .position(|c| c == id)
+            .ok_or_else(|| {
+                CodegenError::Air(format!("preprocessed column `{id}` is not in the tree"))
+            })
+    };
+
+    // Import only what the functions use: unused imports are compiler warnings.
+    let uses = |needle: &str| components.iter().any(|c| c.function.contains(needle));
+    let mut fields = vec!["QM31", "QM31Trait"];
+    if uses("qm31(") {
+        fields.push("qm31");
+    }
+    let mut stark = vec!["Air", "canonic_coset_vanishing"];
+    if uses("from_partial_evals(") {
+        stark.push("from_partial_evals");
+    }
+    stark.push("mask_point");
+    let mut m = String::new();
+    writeln!(
+        m,
+        "// Generated by cairn-air-codegen: do not edit.\n\
+         use cairn_stwo_verifier::circle::CirclePoint;\n\
+         use cairn_stwo_verifier::fields::{{{}}};\n\
+         use cairn_stwo_verifier::stark::{{{}}};\n",
+        fields.join(", "),
+        stark.join(", ")
+    )
+    .unwrap();
+    writeln!(
+        m,
+        "#[derive(Drop)]\npub struct {struct_name} {{\n    \
+         /// Per component (proving order), its parameter values.\n    \
+         pub params: Span<Span<QM31>>,\n}}\n"
+    )
+    .unwrap();
+    writeln!(m, "pub impl {struct_name}Air of Air<{struct_name}> {{").unwrap();
+    writeln!(
+        m,
+        "    fn composition_log_degree_bound(self: @{struct_name}) -> u32 {{\n        {bound}\n    }}\n"
+    )
+    .unwrap();
+
+    // Mask points: preprocessed columns at the point if read; then each tree's columns in
+    // component order, at their offsets.
+    writeln!(
+        m,
+        "    fn mask_points(\n        self: @{struct_name}, point: CirclePoint<QM31>, max_log_degree_bound: u32,\n    \
+         ) -> Array<Array<Span<CirclePoint<QM31>>>> {{\n        let mut trees = array![];"
+    )
+    .unwrap();
+    let mut read: BTreeSet<usize> = BTreeSet::new();
+    for c in components {
+        for id in &c.preprocessed {
+            read.insert(pp_index(id)?);
+        }
+    }
+    m.push_str("        let mut tree = array![];\n");
+    for i in 0..preprocessed_columns.len() {
+        if read.contains(&i) {
+            m.push_str("        tree.append(array![point].span());\n");
+        } else {
+            m.push_str("        tree.append(array![].span());\n");
+        }
+    }
+    m.push_str("        trees.append(tree);\n");
+    for t in 1..n_trees {
+        m.push_str("        let mut tree = array![];\n");
+        for c in components {
+            for offsets in c.mask_offsets.get(t).into_iter().flatten() {
+                let points: Vec<String> = offsets
+                    .iter()
+                    .map(|o| format!("mask_point(point, max_log_degree_bound, {o})"))
+                    .collect();
+                writeln!(
+                    m,
+                    "        tree.append(array![{}].span());",
+                    points.join(", ")
+                )
+                .unwrap();
+            }
+        }
+        m.push_str("        trees.append(tree);\n");
+    }
+    m.push_str("        trees\n    }\n\n");
+
+    writeln!(
+        m,
+        "    fn eval_composition_at_point(\n        self: @{struct_name},\n        \
+         point: CirclePoint<QM31>,\n        mask_values: Span<Array<Array<QM31>>>,\n        \
+         random_coeff: QM31,\n        max_log_degree_bound: u32,\n    ) -> QM31 {{\n        \
+         let denom_inverse = canonic_coset_vanishing(max_log_degree_bound, point).inverse();\n        \
+         let mut acc = QM31Trait::zero();"
+    )
+    .unwrap();
+    let mut starts = vec![0usize; n_trees];
+    for (k, c) in components.iter().enumerate() {
+        let pp: Vec<String> = c
+            .preprocessed
+            .iter()
+            .map(|id| pp_index(id).map(|i| format!("*mask_values.at(0).at({i}).at(0)")))
+            .collect::<Result<_, _>>()?;
+        let starts_list: Vec<String> = starts.iter().map(|s| s.to_string()).collect();
+        writeln!(
+            m,
+            "        evaluate_{}(\n            mask_values,\n            array![{}].span(),\n            \
+             array![{}].span(),\n            *(*self.params).at({k}),\n            denom_inverse,\n            \
+             random_coeff,\n            ref acc,\n        );",
+            c.name,
+            starts_list.join(", "),
+            pp.join(", ")
+        )
+        .unwrap();
+        for (t, columns) in c.mask_offsets.iter().enumerate().skip(1) {
+            starts[t] += columns.len();
+        }
+    }
+    m.push_str("        acc\n    }\n}\n\n");
+    for c in components {
+        m.push_str(&c.function);
+        m.push('\n');
+    }
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_parse() {
+        let c = parse_column("trace_2_column_13_offset_neg_1").unwrap();
+        assert_eq!((c.interaction, c.global, c.offset), (2, 13, -1));
+        let c = parse_column("trace_1_column_0_offset_3").unwrap();
+        assert_eq!((c.interaction, c.global, c.offset), (1, 0, 3));
+        assert!(parse_column("intermediate3").is_none());
+        assert!(parse_column("trace_1_column_x_offset_0").is_none());
+    }
+
+    #[test]
+    fn names_must_be_cairo_identifiers() {
+        assert!(is_identifier("demo_4"));
+        assert!(!is_identifier("4demo"));
+        assert!(!is_identifier("Demo"));
+        assert!(!is_identifier("a-b"));
+    }
+}
