@@ -126,7 +126,7 @@ impl Refs {
 
 /// Writes expressions as Cairo over QM31 (every value at the out-of-domain point is secure).
 struct Emitter {
-    /// Parameter name → Cairo expression.
+    /// Parameter name → Cairo variable.
     names: HashMap<String, String>,
 }
 
@@ -271,37 +271,102 @@ impl Component {
             return Err(component_error(name, "a column of an unknown tree"));
         }
 
-        // Parameters: intermediates, preprocessed columns, and the rest (lookup elements, the
-        // claimed sum, the column size 2^log_size), passed in by the caller.
+        // Names: preprocessed values `pp_<i>`, parameters `param_<i>`, mask values and
+        // intermediates as the evaluator names them.
         let mut names: HashMap<String, String> = HashMap::new();
-        let mut intermediates: Vec<&String> = expr
-            .intermediates
-            .keys()
-            .chain(expr.ext_intermediates.keys())
-            .collect();
-        intermediates.sort_by_key(|n| intermediate_index(n));
-        for n in &intermediates {
-            names.insert((*n).clone(), (*n).clone());
-        }
         let mut preprocessed: Vec<String> = vec![];
         for id in info.preprocessed_columns.iter().map(|c| c.id.clone()) {
             if !preprocessed.contains(&id) {
                 preprocessed.push(id);
             }
         }
+        let mut reads: HashMap<String, String> = HashMap::new();
         for (i, id) in preprocessed.iter().enumerate() {
             names.insert(id.clone(), format!("pp_{i}"));
+            reads.insert(format!("pp_{i}"), format!("*preprocessed.at({i})"));
         }
+        let is_intermediate = |p: &String| {
+            expr.intermediates.contains_key(p) || expr.ext_intermediates.contains_key(p)
+        };
         let params: Vec<String> = refs
             .params
             .iter()
-            .filter(|p| !names.contains_key(*p))
+            .filter(|p| !names.contains_key(*p) && !is_intermediate(p))
             .cloned()
             .collect();
         for (i, p) in params.iter().enumerate() {
             names.insert(p.clone(), format!("param_{i}"));
+            reads.insert(format!("param_{i}"), format!("*params.at({i})"));
+        }
+        for (var, (tree, column, position)) in &locations {
+            reads.insert(
+                var.clone(),
+                format!("*mask.at({tree}).at(*starts.at({tree}) + {column}).at({position})"),
+            );
+        }
+
+        // Simplification may drop references: only intermediates the constraints still reach
+        // are computed.
+        let constraints: Vec<ExtExpr> = expr.constraints.iter().map(|c| c.simplify()).collect();
+        let base_inter: HashMap<&String, BaseExpr> = expr
+            .intermediates
+            .iter()
+            .map(|(n, e)| (n, e.simplify()))
+            .collect();
+        let ext_inter: HashMap<&String, ExtExpr> = expr
+            .ext_intermediates
+            .iter()
+            .map(|(n, e)| (n, e.simplify()))
+            .collect();
+        let refs_of = |n: &String| {
+            let mut r = Refs::default();
+            match base_inter.get(n) {
+                Some(e) => r.base(e),
+                None => r.ext(&ext_inter[n]),
+            }
+            r
+        };
+        let mut reached = Refs::default();
+        constraints.iter().for_each(|c| reached.ext(c));
+        let mut intermediates: Vec<&String> =
+            base_inter.keys().chain(ext_inter.keys()).copied().collect();
+        intermediates.sort_by_key(|n| intermediate_index(n));
+        let mut kept: Vec<&String> = vec![];
+        for n in intermediates.iter().rev() {
+            if reached.params.contains(*n) {
+                let r = refs_of(n);
+                reached.params.extend(r.params);
+                reached.columns.extend(r.columns);
+                kept.push(n);
+            }
+        }
+        kept.reverse();
+        for n in &kept {
+            names.insert((*n).clone(), (*n).clone());
         }
         let emitter = Emitter { names };
+
+        // Statements in order; each value is read just before its first use, so no local lives
+        // longer than it must (long-lived locals overflow Cairo's stack offsets).
+        let mut statements: Vec<(Refs, String)> = vec![];
+        for n in &kept {
+            let value = match base_inter.get(n) {
+                Some(e) => emitter.base(e),
+                None => emitter.ext(&ext_inter[n]),
+            };
+            statements.push((refs_of(n), format!("    let {n} = {value};")));
+        }
+        for c in &constraints {
+            let mut r = Refs::default();
+            r.ext(c);
+            statements.push((
+                r,
+                format!(
+                    "    acc = acc * random_coeff + denom_inverse * {};",
+                    emitter.ext(c)
+                ),
+            ));
+        }
 
         let mut f = String::new();
         writeln!(
@@ -317,35 +382,20 @@ impl Component {
              ref acc: QM31,\n) {{"
         )
         .unwrap();
-        for i in 0..preprocessed.len() {
-            writeln!(f, "    let pp_{i} = *preprocessed.at({i});").unwrap();
-        }
-        for i in 0..params.len() {
-            writeln!(f, "    let param_{i} = *params.at({i});").unwrap();
-        }
-        let mut reads: Vec<(&String, &(usize, usize, usize))> = locations.iter().collect();
-        reads.sort();
-        for (var, (tree, column, position)) in reads {
-            writeln!(
-                f,
-                "    let {var} = *mask.at({tree}).at(*starts.at({tree}) + {column}).at({position});"
-            )
-            .unwrap();
-        }
-        for n in &intermediates {
-            let value = match expr.intermediates.get(*n) {
-                Some(e) => emitter.base(&e.simplify()),
-                None => emitter.ext(&expr.ext_intermediates[*n].simplify()),
-            };
-            writeln!(f, "    let {n} = {value};").unwrap();
-        }
-        for c in &expr.constraints {
-            writeln!(
-                f,
-                "    acc = acc * random_coeff + denom_inverse * {};",
-                emitter.ext(&c.simplify())
-            )
-            .unwrap();
+        let mut declared: BTreeSet<String> = BTreeSet::new();
+        for (r, line) in &statements {
+            let mut needed: Vec<String> = r.columns.iter().map(|c| c.name.clone()).collect();
+            needed.extend(r.params.iter().map(|p| emitter.name(p)));
+            needed.sort();
+            for var in needed {
+                if let Some(read) = reads.get(&var) {
+                    if declared.insert(var.clone()) {
+                        writeln!(f, "    let {var} = {read};").unwrap();
+                    }
+                }
+            }
+            f.push_str(line);
+            f.push('\n');
         }
         f.push_str("}\n");
 

@@ -234,14 +234,20 @@ fn cairo_verdict(
     program: &runner::CompiledProgram,
     proof: &StarkProof<Poseidon252MerkleHasher>,
 ) -> Felt {
+    cairo_run(program, proof).output[0]
+}
+
+fn cairo_run(
+    program: &runner::CompiledProgram,
+    proof: &StarkProof<Poseidon252MerkleHasher>,
+) -> runner::Execution {
     let mut felts: Vec<FieldElement> = vec![];
     SEED.serialize(&mut felts);
     config().serialize(&mut felts);
     tree_log_sizes().serialize(&mut felts);
     proof.serialize(&mut felts);
     let args: Vec<Felt> = felts.into_iter().map(common::felt).collect();
-    let run = runner::execute(program, &args).unwrap_or_else(|e| panic!("{e}"));
-    run.output[0]
+    runner::execute(program, &args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn expected(verdict: &Result<(), VerificationError>) -> Felt {
@@ -266,7 +272,13 @@ fn generated_air_verifies_like_stwo() {
         verdict.is_ok(),
         "stwo rejects the honest proof: {verdict:?}"
     );
-    assert_eq!(cairo_verdict(&program, &proof), expected(&verdict));
+    let run = cairo_run(&program, &proof);
+    assert_eq!(run.output[0], expected(&verdict));
+    // The cost figure docs/ONCHAIN.md quotes (`-- --nocapture` shows it).
+    eprintln!(
+        "Cairo verifier: {} steps, builtins {:?}",
+        run.steps, run.builtins
+    );
 
     let one = SecureField::from(BaseField::from(1));
     let mut cases = vec![];
