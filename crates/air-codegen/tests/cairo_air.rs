@@ -145,7 +145,7 @@ fn compile_source(lib: &str) -> (runner::CompiledProgram, std::time::Duration) {
 
 /// The functions of all components together in one crate.
 #[test]
-#[ignore = "about 7 minutes on 2 cores: cargo test --release --workspace --test cairo_air -- --ignored"]
+#[ignore = "over 10 minutes on 2 cores: cargo test --release --workspace --test cairo_air -- --ignored"]
 fn every_component_compiles_in_cairo() {
     let mut lib = String::from(HEADER);
     for (name, result) in all() {
