@@ -124,6 +124,69 @@ impl Refs {
     }
 }
 
+/// Two claim values, below P and unlikely as constants of a constraint.
+const CLAIM_PROBE: (u32, u32) = (1_000_003, 2_000_029);
+
+/// Merges the same expression built with the two probe claim values: equal parts stay, a
+/// constant that is the probe value in each becomes the parameter, anything else is an error.
+struct Merge<'a> {
+    param: &'a str,
+}
+
+impl Merge<'_> {
+    fn base(&self, a: &BaseExpr, b: &BaseExpr) -> Result<BaseExpr, String> {
+        use BaseExpr as E;
+        let bx = |x: BaseExpr| Box::new(x);
+        Ok(match (a, b) {
+            _ if a == b => a.clone(),
+            (E::Const(x), E::Const(y)) if (x.0, y.0) == CLAIM_PROBE => E::Param(self.param.into()),
+            (E::Const(x), E::Const(y)) => {
+                return Err(format!(
+                    "a constant depends on the claim ({} / {})",
+                    x.0, y.0
+                ))
+            }
+            (E::Add(a1, a2), E::Add(b1, b2)) => {
+                E::Add(bx(self.base(a1, b1)?), bx(self.base(a2, b2)?))
+            }
+            (E::Sub(a1, a2), E::Sub(b1, b2)) => {
+                E::Sub(bx(self.base(a1, b1)?), bx(self.base(a2, b2)?))
+            }
+            (E::Mul(a1, a2), E::Mul(b1, b2)) => {
+                E::Mul(bx(self.base(a1, b1)?), bx(self.base(a2, b2)?))
+            }
+            (E::Neg(a1), E::Neg(b1)) => E::Neg(bx(self.base(a1, b1)?)),
+            (E::Inv(a1), E::Inv(b1)) => E::Inv(bx(self.base(a1, b1)?)),
+            _ => return Err("the claim value changes an expression's shape".into()),
+        })
+    }
+
+    fn ext(&self, a: &ExtExpr, b: &ExtExpr) -> Result<ExtExpr, String> {
+        use ExtExpr as E;
+        let bx = |x: ExtExpr| Box::new(x);
+        Ok(match (a, b) {
+            _ if a == b => a.clone(),
+            (E::SecureCol(xs), E::SecureCol(ys)) => E::SecureCol([
+                Box::new(self.base(&xs[0], &ys[0])?),
+                Box::new(self.base(&xs[1], &ys[1])?),
+                Box::new(self.base(&xs[2], &ys[2])?),
+                Box::new(self.base(&xs[3], &ys[3])?),
+            ]),
+            (E::Add(a1, a2), E::Add(b1, b2)) => {
+                E::Add(bx(self.ext(a1, b1)?), bx(self.ext(a2, b2)?))
+            }
+            (E::Sub(a1, a2), E::Sub(b1, b2)) => {
+                E::Sub(bx(self.ext(a1, b1)?), bx(self.ext(a2, b2)?))
+            }
+            (E::Mul(a1, a2), E::Mul(b1, b2)) => {
+                E::Mul(bx(self.ext(a1, b1)?), bx(self.ext(a2, b2)?))
+            }
+            (E::Neg(a1), E::Neg(b1)) => E::Neg(bx(self.ext(a1, b1)?)),
+            _ => return Err("the claim value changes an expression's shape".into()),
+        })
+    }
+}
+
 /// Writes expressions as Cairo over QM31 (every value at the out-of-domain point is secure).
 struct Emitter {
     /// Parameter name → Cairo variable.
@@ -202,6 +265,51 @@ fn intermediate_index(name: &str) -> usize {
 impl Component {
     /// Evaluates `eval` symbolically and emits its Cairo function.
     pub fn new<E: FrameworkEval>(name: &str, eval: &E) -> Result<Self, CodegenError> {
+        Self::build(name, eval, eval.evaluate(ExprEvaluator::new()))
+    }
+
+    /// For a component whose constraints contain a value of its claim (a builtin's segment
+    /// start): `eval_for(v)` builds it with claim value `v`, and that value becomes the
+    /// parameter `param`. The symbolic evaluator sees such a value as a plain constant, so the
+    /// component is evaluated with two values and the constants that move are the parameter.
+    pub fn with_claim_parameter<E: FrameworkEval>(
+        name: &str,
+        param: &str,
+        eval_for: impl Fn(u32) -> E,
+    ) -> Result<Self, CodegenError> {
+        let (a, b) = (eval_for(CLAIM_PROBE.0), eval_for(CLAIM_PROBE.1));
+        let mut expr = a.evaluate(ExprEvaluator::new());
+        let other = b.evaluate(ExprEvaluator::new());
+        let merge = Merge { param };
+        let fail = |what: String| component_error(name, what);
+        if expr.constraints.len() != other.constraints.len() {
+            return Err(fail("the claim value changes the constraints".into()));
+        }
+        for (c, o) in expr.constraints.iter_mut().zip(&other.constraints) {
+            *c = merge.ext(c, o).map_err(fail)?;
+        }
+        for (n, e) in expr.intermediates.iter_mut() {
+            let o = other
+                .intermediates
+                .get(n)
+                .ok_or_else(|| fail(format!("{n} differs")))?;
+            *e = merge.base(e, o).map_err(fail)?;
+        }
+        for (n, e) in expr.ext_intermediates.iter_mut() {
+            let o = other
+                .ext_intermediates
+                .get(n)
+                .ok_or_else(|| fail(format!("{n} differs")))?;
+            *e = merge.ext(e, o).map_err(fail)?;
+        }
+        Self::build(name, &a, expr)
+    }
+
+    fn build<E: FrameworkEval>(
+        name: &str,
+        eval: &E,
+        expr: ExprEvaluator,
+    ) -> Result<Self, CodegenError> {
         if !is_identifier(name) {
             return Err(component_error(
                 name,
@@ -210,7 +318,6 @@ impl Component {
         }
         let log_size = eval.log_size();
         let info = eval.evaluate(InfoEvaluator::new(log_size, vec![], SecureField::from(0)));
-        let expr = eval.evaluate(ExprEvaluator::new());
         if expr.constraints.len() != info.n_constraints {
             return Err(component_error(
                 name,
