@@ -220,11 +220,12 @@ pub impl FriVerifierImpl of FriVerifierTrait {
     }
 }
 
-/// The 2^fold_step values around a group of queries, and the bit-reversed domain index of the
-/// group's first position.
+/// The 2^fold_step values around a group of queries: the group's first position, and its
+/// bit-reversed domain index.
 #[derive(Drop)]
 struct Subset {
     values: Span<QM31>,
+    start: u32,
     initial_index: u32,
 }
 
@@ -247,7 +248,6 @@ fn open_layer(
     let mut witness = proof.fri_witness.span();
     let mut evals = query_evals;
     let mut subsets = array![];
-    let mut starts = array![];
     let mut i = 0;
     while i < positions.len() {
         let start = (*positions.at(i) / size) * size;
@@ -265,10 +265,11 @@ fn open_layer(
                 Option::None => { return Result::Err(LayerError::Evaluations); },
             }
         }
-        starts.append(start);
         subsets
             .append(
-                Subset { values: values.span(), initial_index: bit_reverse_index(start, log_size) },
+                Subset {
+                    values: values.span(), start, initial_index: bit_reverse_index(start, log_size),
+                },
             );
     }
     if !witness.is_empty() || !evals.is_empty() {
@@ -284,11 +285,11 @@ fn open_layer(
     let leaf: u32 = crate::bits::pow2(leaf_log).try_into().unwrap();
     let mut leaf_positions = array![];
     let mut rows: Array<Span<M31>> = array![];
-    for s in 0..subsets.len() {
-        let values = *subsets.at(s).values;
+    for subset in subsets.span() {
+        let values = *subset.values;
         let mut k = 0;
         while k < size {
-            leaf_positions.append((*starts.at(s) + k) / leaf);
+            leaf_positions.append((*subset.start + k) / leaf);
             let mut row = array![];
             for j in 0..leaf {
                 let [a, b, c, d] = (*values.at(k + j)).to_m31_array();

@@ -112,20 +112,17 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
             return Result::Err(ERR_SHAPE);
         }
 
-        // Flatten the claimed values (channel order) and pair them with their points.
+        if !same_shape(sampled_values.span(), sampled_points) {
+            return Result::Err(ERR_SHAPE);
+        }
+        // The claimed values, flattened in channel order.
         let mut flat_values = array![];
         for t in 0..n_trees {
-            let points = *sampled_points.at(t);
-            let values = sampled_values.at(t);
-            if points.len() != values.len() || points.len() != (*trees.at(t).log_sizes).len() {
+            if (*sampled_points.at(t)).len() != (*trees.at(t).log_sizes).len() {
                 return Result::Err(ERR_SHAPE);
             }
-            for c in 0..values.len() {
-                let vs = values.at(c).span();
-                if vs.len() != (*points.at(c)).len() {
-                    return Result::Err(ERR_SHAPE);
-                }
-                for v in vs {
+            for column in sampled_values.at(t) {
+                for v in column.span() {
                     flat_values.append(*v);
                 }
             }
@@ -189,6 +186,28 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
     }
 }
 
+/// Whether there is one claimed value per sample point: per tree, per column.
+pub fn same_shape(
+    values: Span<Array<Array<QM31>>>, points: Span<Span<Span<CirclePoint<QM31>>>>,
+) -> bool {
+    if values.len() != points.len() {
+        return false;
+    }
+    for t in 0..values.len() {
+        let tree_values = values.at(t);
+        let tree_points = *points.at(t);
+        if tree_values.len() != tree_points.len() {
+            return false;
+        }
+        for c in 0..tree_values.len() {
+            if tree_values.at(c).len() != (*tree_points.at(c)).len() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The preprocessed tree's positions for the lifted query positions (stwo's
 /// `prepare_preprocessed_query_positions`): may repeat.
 fn preprocessed_positions(positions: Span<u32>, lifting: u32, pp_height: u32) -> Span<u32> {
@@ -215,7 +234,7 @@ fn preprocessed_positions(positions: Span<u32>, lifting: u32, pp_height: u32) ->
 fn open_tree(
     tree: Tree, positions: Span<u32>, values: Span<Array<M31>>, witness: Span<felt252>,
 ) -> Result<(), felt252> {
-    let order = sort_by_size(tree.log_sizes);
+    let order = sort_by_key(tree.log_sizes);
     let by_position = sort_by_key(positions);
     let mut unique = array![];
     let mut rows: Array<Span<M31>> = array![];
@@ -264,25 +283,6 @@ fn sort_by_key(keys: Span<u32>) -> Span<u32> {
         sorted = next;
     }
     sorted.span()
-}
-
-/// Column indices stably sorted by log size.
-fn sort_by_size(sizes: Span<u32>) -> Span<u32> {
-    let mut max = 0;
-    for s in sizes {
-        if *s > max {
-            max = *s;
-        }
-    }
-    let mut order = array![];
-    for size in 0..max + 1 {
-        for c in 0..sizes.len() {
-            if *sizes.at(c) == size {
-                order.append(c);
-            }
-        }
-    }
-    order.span()
 }
 
 /// Samples grouped by point in first-seen order (stwo's `ColumnSampleBatch::new_vec`), with

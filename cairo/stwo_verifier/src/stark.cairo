@@ -6,7 +6,9 @@
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, CirclePointTrait, index_to_point, into_secure};
 use crate::fields::{QM31, QM31Trait, qm31};
-use crate::pcs::{CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait};
+use crate::pcs::{
+    CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, same_shape,
+};
 use crate::poly::double_x;
 
 pub const ERR_OODS: felt252 = 'stark: oods values mismatch';
@@ -94,30 +96,17 @@ pub fn verify<T, +Air<T>>(
     let composition = left + x * right;
 
     // The mask values must have the shape of the mask points before the AIR reads them.
-    let trees = values.slice(0, values.len() - 1);
-    if trees.len() + 1 != sample_points.len() {
-        return Result::Err(ERR_STRUCTURE);
-    }
-    for t in 0..trees.len() {
-        let tree_values = trees.at(t);
-        let tree_points = sample_points.at(t);
-        if tree_values.len() != tree_points.len() {
-            return Result::Err(ERR_STRUCTURE);
-        }
-        for c in 0..tree_values.len() {
-            if tree_values.at(c).len() != (*tree_points.at(c)).len() {
-                return Result::Err(ERR_STRUCTURE);
-            }
-        }
-    }
-    if composition != air
-        .eval_composition_at_point(oods_point, trees, random_coeff, max_log_degree_bound) {
-        return Result::Err(ERR_OODS);
-    }
-
     let mut points = array![];
     for tree in sample_points {
         points.append(tree.span());
+    }
+    if !same_shape(values, points.span()) {
+        return Result::Err(ERR_STRUCTURE);
+    }
+    let trees = values.slice(0, values.len() - 1);
+    if composition != air
+        .eval_composition_at_point(oods_point, trees, random_coeff, max_log_degree_bound) {
+        return Result::Err(ERR_OODS);
     }
     scheme.verify_values(points.span(), proof, ref channel)
 }
