@@ -438,17 +438,17 @@ impl Component {
         let mut intermediates: Vec<&String> =
             base_inter.keys().chain(ext_inter.keys()).copied().collect();
         intermediates.sort_by_key(|n| intermediate_index(n));
-        let mut kept: Vec<&String> = vec![];
+        let mut kept: Vec<(&String, Refs)> = vec![];
         for n in intermediates.iter().rev() {
             if reached.params.contains(*n) {
                 let r = refs_of(n);
-                reached.params.extend(r.params);
-                reached.columns.extend(r.columns);
-                kept.push(n);
+                reached.params.extend(r.params.iter().cloned());
+                reached.columns.extend(r.columns.iter().cloned());
+                kept.push((n, r));
             }
         }
         kept.reverse();
-        for n in &kept {
+        for (n, _) in &kept {
             names.insert((*n).clone(), (*n).clone());
         }
         let emitter = Emitter { names };
@@ -456,12 +456,12 @@ impl Component {
         // Statements in order; each value is read just before its first use, so no local lives
         // longer than it must (long-lived locals overflow Cairo's stack offsets).
         let mut statements: Vec<(Refs, String)> = vec![];
-        for n in &kept {
+        for (n, r) in kept {
             let value = match base_inter.get(n) {
                 Some(e) => emitter.base(e),
                 None => emitter.ext(&ext_inter[n]),
             };
-            statements.push((refs_of(n), format!("    let {n} = {value};")));
+            statements.push((r, format!("    let {n} = {value};")));
         }
         for c in &constraints {
             let mut r = Refs::default();
