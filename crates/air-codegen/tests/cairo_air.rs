@@ -126,18 +126,7 @@ const HEADER: &str = "use cairn_stwo_verifier::fields::{QM31, QM31Trait, qm31};\
 /// Compiles `lib` (an executable crate over `cairn_stwo_verifier`); warnings fail too.
 fn compile_source(lib: &str) -> (runner::CompiledProgram, std::time::Duration) {
     let dir = tempfile::tempdir().unwrap();
-    let verifier_lib = verifier::cairo_package().canonicalize().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        format!(
-            "[package]\nname = \"cairo_air_probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
-             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
-            verifier_lib.display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), lib).unwrap();
+    verifier::write_probe_package(dir.path(), "cairo_air_probe", lib, &[]).unwrap();
     let start = std::time::Instant::now();
     let program = runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     (program, start.elapsed())

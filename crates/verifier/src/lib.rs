@@ -9,9 +9,35 @@
 //! public memory), its builtin components and proving with the Poseidon252 channel are not done,
 //! so Cairn's proofs are not verified in Cairo yet.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The `cairn_stwo_verifier` package folder.
 pub fn cairo_package() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cairo/stwo_verifier")
+}
+
+/// Writes into `dir` an executable Scarb package `name` that depends on `cairn_stwo_verifier`:
+/// `src/lib.cairo` is `lib`, and each `(module, text)` becomes `src/<module>.cairo`. Tests and
+/// tools compile such packages to run verifier code in the Cairo VM.
+pub fn write_probe_package(
+    dir: &Path,
+    name: &str,
+    lib: &str,
+    modules: &[(&str, &str)],
+) -> std::io::Result<()> {
+    let verifier = cairo_package().canonicalize()?;
+    std::fs::write(
+        dir.join("Scarb.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
+             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
+            verifier.display()
+        ),
+    )?;
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(dir.join("src/lib.cairo"), lib)?;
+    for (module, text) in modules {
+        std::fs::write(dir.join(format!("src/{module}.cairo")), text)?;
+    }
+    Ok(())
 }

@@ -79,9 +79,7 @@ fn evaluation(
 }
 
 fn channel() -> Poseidon252Channel {
-    let mut channel = Poseidon252Channel::default();
-    channel.mix_u64(SEED);
-    channel
+    common::channel(SEED)
 }
 
 struct Case {

@@ -75,9 +75,7 @@ fn config() -> PcsConfig {
 }
 
 fn channel() -> Poseidon252Channel {
-    let mut channel = Poseidon252Channel::default();
-    channel.mix_u64(SEED);
-    channel
+    common::channel(SEED)
 }
 
 /// Column log sizes per tree: a small first (preprocessed-like) tree, then the lifting size.

@@ -10,7 +10,7 @@ use air_codegen::{air_module, Component};
 use num_traits::Zero;
 use starknet_ff::FieldElement;
 use starknet_types_core::felt::Felt;
-use stwo::core::channel::{Channel, Poseidon252Channel};
+use stwo::core::channel::Poseidon252Channel;
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
 use stwo::core::fri::FriConfig;
@@ -83,9 +83,7 @@ fn config() -> PcsConfig {
 }
 
 fn channel() -> Poseidon252Channel {
-    let mut channel = Poseidon252Channel::default();
-    channel.mix_u64(SEED);
-    channel
+    common::channel(SEED)
 }
 
 fn components(k: u32) -> Vec<FrameworkComponent<Demo>> {

@@ -10,22 +10,16 @@ pub fn program(body: &str) -> runner::CompiledProgram {
 /// As [`program`], with more source files `src/<name>.cairo` (declared by `body`).
 pub fn program_with_modules(body: &str, modules: &[(&str, &str)]) -> runner::CompiledProgram {
     let dir = tempfile::tempdir().unwrap();
-    let lib = verifier::cairo_package().canonicalize().unwrap();
-    std::fs::write(
-        dir.path().join("Scarb.toml"),
-        format!(
-            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
-             [dependencies]\ncairn_stwo_verifier = {{ path = \"{}\" }}\n\n[executable]\n",
-            lib.display()
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("src/lib.cairo"), body).unwrap();
-    for (name, text) in modules {
-        std::fs::write(dir.path().join(format!("src/{name}.cairo")), text).unwrap();
-    }
+    verifier::write_probe_package(dir.path(), "probe", body, modules).unwrap();
     runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A Poseidon252 channel (stwo's) that has mixed `seed`: each test's transcript start.
+pub fn channel(seed: u64) -> stwo::core::channel::Poseidon252Channel {
+    use stwo::core::channel::Channel;
+    let mut channel = stwo::core::channel::Poseidon252Channel::default();
+    channel.mix_u64(seed);
+    channel
 }
 
 use starknet_ff::FieldElement;
