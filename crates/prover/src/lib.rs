@@ -14,17 +14,25 @@ use cairo_air::utils::{construct_f252, encode_and_hash_memory_section, get_verif
 use cairo_air::verifier::verify_cairo;
 use cairo_air::CairoProofForRustVerifier;
 use runner::{Execution, Felt252};
-use stwo::core::vcs_lifted::blake2_merkle::{Blake2sMerkleChannel, Blake2sMerkleHasher};
+use stwo::core::fields::qm31::SecureField;
+use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleHasher;
+use stwo::core::vcs_lifted::poseidon252_merkle::Poseidon252MerkleHasher;
+use stwo::prover::backend::simd::SimdBackend;
+use stwo::prover::backend::BackendForChannel;
 use stwo_cairo_prover::prover::prove_cairo_with_precompute;
 use stwo_cairo_prover::stwo::core::utils::MaybeOwned;
 
-pub use params::{prover_parameters, SECURITY_BITS};
+pub use params::{prover_parameters, ProofChannel, SECURITY_BITS};
 pub use proof_file::{decode_proof, read_proof, write_proof, ProofFormat};
+pub use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
+pub use stwo::core::vcs_lifted::poseidon252_merkle::Poseidon252MerkleChannel;
 
 /// A Stwo proof of a Cairo run (Blake2s channel).
 pub type Proof = cairo_air::CairoProof<Blake2sMerkleHasher>;
 /// The proof as the verifier reads it (the file format).
 pub type VerifierProof = CairoProofForRustVerifier<Blake2sMerkleHasher>;
+/// A proof made for the Cairo verifier (Poseidon252 channel: cheap to replay in Cairo).
+pub type PoseidonProof = CairoProofForRustVerifier<Poseidon252MerkleHasher>;
 
 /// What a valid proof establishes: this program produced this output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +59,8 @@ pub enum VerifyError {
     Parameters(String),
     #[error("preprocessed-trace commitment differs from the canonical one")]
     PreprocessedTrace,
+    #[error("inconsistent claim: {0}")]
+    Claim(String),
     #[error("STARK verification failed: {0}")]
     Stark(String),
     #[error("proof is for program hash {found:#x}, expected {expected:#x}")]
@@ -82,37 +92,55 @@ pub fn program_hash(bytecode: &[num_bigint::BigInt]) -> Felt252 {
     to_felt(construct_f252(&encode_and_hash_memory_section(&section)))
 }
 
-/// Proves a finished run. `on_stage` hears the stage names (for progress display).
-pub fn prove(execution: &Execution, mut on_stage: impl FnMut(&str)) -> Result<Proof, ProveError> {
+/// Proves a finished run with the Blake2s channel. `on_stage` hears the stage names.
+pub fn prove(execution: &Execution, on_stage: impl FnMut(&str)) -> Result<Proof, ProveError> {
+    prove_with::<Blake2sMerkleChannel>(execution, on_stage)
+}
+
+/// Proves a finished run with channel `MC`. `on_stage` hears the stage names (for progress).
+pub fn prove_with<MC: ProofChannel>(
+    execution: &Execution,
+    mut on_stage: impl FnMut(&str),
+) -> Result<cairo_air::CairoProof<MC::H>, ProveError>
+where
+    SimdBackend: BackendForChannel<MC>,
+{
     on_stage("adapting the run");
     let input = stwo_cairo_adapter::adapter::adapt(&execution.runner)
         .map_err(|e| ProveError::Adapt(format!("{e:#}")))?;
     on_stage("committing to the preprocessed trace");
-    let params = prover_parameters();
+    let params = params::parameters_for(MC::HASH);
     let pre = params::preprocessed();
+    let tree = params::preprocessed_tree::<MC>();
     on_stage("proving");
-    prove_cairo_with_precompute::<Blake2sMerkleChannel>(
+    prove_cairo_with_precompute::<MC>(
         &pre.pool,
         &pre.twiddles,
         pre.trace.clone(),
-        MaybeOwned::Borrowed(&pre.tree),
+        MaybeOwned::Borrowed(tree),
         input,
         params,
     )
     .map_err(|e| ProveError::Prover(format!("{e:?}")))
 }
 
-/// Verifies `proof` and returns what it proves. Never panics on malformed proofs.
+/// Verifies a Blake2s `proof` and returns what it proves. Never panics on malformed proofs.
 pub fn verify(proof: VerifierProof) -> Result<Statement, VerifyError> {
+    verify_with::<Blake2sMerkleChannel>(proof)
+}
+
+/// Verifies a proof made with channel `MC` and returns what it proves.
+pub fn verify_with<MC: ProofChannel>(
+    proof: CairoProofForRustVerifier<MC::H>,
+) -> Result<Statement, VerifyError> {
     params::check_parameters(&proof)?;
-    if proof.stark_proof.commitments.first() != Some(&params::preprocessed_root()) {
+    if proof.stark_proof.commitments.first() != Some(&MC::preprocessed_root()) {
         return Err(VerifyError::PreprocessedTrace);
     }
+    check_memory_claimed_sum(&proof)?;
     let public_memory = proof.claim.public_data.public_memory.clone();
     // `verify_cairo` asserts on some malformed claims instead of returning an error.
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        verify_cairo::<Blake2sMerkleChannel>(proof)
-    }));
+    let outcome = catch_unwind(AssertUnwindSafe(|| verify_cairo::<MC>(proof)));
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(VerifyError::Stark(e.to_string())),
@@ -130,6 +158,27 @@ pub fn verify(proof: VerifierProof) -> Result<Statement, VerifyError> {
         program_hash: to_felt(out.program_hash),
         output: out.output.into_iter().map(to_felt).collect(),
     })
+}
+
+/// stwo-cairo 1.3.0's `lookup_sum` adds memory_id_to_big's total `claimed_sum`, while the
+/// components are checked against the per-part `big_claimed_sums` and nothing ties the two: a
+/// prover could pick the total that cancels an unbalanced lookup. (Upstream removed the field
+/// later.) Cairn requires the total to be the sum of the parts.
+fn check_memory_claimed_sum<H: stwo::core::vcs_lifted::MerkleHasherLifted>(
+    proof: &CairoProofForRustVerifier<H>,
+) -> Result<(), VerifyError> {
+    let Some(memory) = &proof.interaction_claim.memory_id_to_big else {
+        return Err(VerifyError::Claim("memory_id_to_big is missing".into()));
+    };
+    let parts: SecureField = memory.big_claimed_sums.iter().copied().sum();
+    if parts != memory.claimed_sum {
+        return Err(VerifyError::Claim(format!(
+            "memory_id_to_big claimed_sum {} is not the sum of its {} parts ({parts})",
+            memory.claimed_sum,
+            memory.big_claimed_sums.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The values a proof's public data carries: the program section (the bytecode, with every

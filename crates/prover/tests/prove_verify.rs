@@ -171,3 +171,15 @@ fn weaker_parameters_are_rejected() {
     let err = prover::verify(proof).unwrap_err();
     assert!(matches!(err, VerifyError::Parameters(_)), "{err}");
 }
+
+#[test]
+fn memory_total_must_be_the_sum_of_its_parts() {
+    // stwo-cairo 1.3.0 itself would only see an unbalanced lookup sum here; a forged total that
+    // cancels a forged trace's imbalance would pass it. Cairn checks the total first.
+    let f = fixture();
+    let mut proof = decode(&f.binary);
+    let memory = proof.interaction_claim.memory_id_to_big.as_mut().unwrap();
+    memory.claimed_sum += memory.claimed_sum;
+    let err = prover::verify(proof).unwrap_err();
+    assert!(matches!(err, VerifyError::Claim(_)), "{err}");
+}
