@@ -195,6 +195,18 @@ pub struct QM31 {
     pub b: CM31,
 }
 
+/// A multiple of P near 2^65, added before reducing so that signed sums of products are
+/// non-negative.
+const REDUCE_OFFSET: felt252 = 0x7fffffff * 0x400000000;
+
+/// `x mod P` for an integer `-2^64.9 < x < 2^127` given as a felt252: lazy sums of products of
+/// 31-bit numbers, reduced once.
+pub fn m31_from_felt(x: felt252) -> M31 {
+    let x: u128 = (x + REDUCE_OFFSET).try_into().unwrap();
+    let (_, r) = DivRem::div_rem(x, 0x7fffffff);
+    M31 { v: r.try_into().unwrap() }
+}
+
 /// `(2 + i) x`.
 fn mul_by_r(x: CM31) -> CM31 {
     // (2 + i)(x0 + x1 i) = (2 x0 - x1) + (x0 + 2 x1) i
@@ -234,9 +246,23 @@ pub impl QM31Mul of Mul<QM31> {
     #[inline(never)]
     fn mul(lhs: QM31, rhs: QM31) -> QM31 {
         core::internal::revoke_ap_tracking();
-        // (a + bu)(c + du) = (ac + (2 + i) bd) + (ad + bc) u
+        // (a + bu)(c + du) = (ac + (2 + i) bd) + (ad + bc) u, each coordinate summed in felt252
+        // (products are below 2^62) and reduced once.
+        let (a0, a1): (felt252, felt252) = (lhs.a.a.v.into(), lhs.a.b.v.into());
+        let (b0, b1): (felt252, felt252) = (lhs.b.a.v.into(), lhs.b.b.v.into());
+        let (c0, c1): (felt252, felt252) = (rhs.a.a.v.into(), rhs.a.b.v.into());
+        let (d0, d1): (felt252, felt252) = (rhs.b.a.v.into(), rhs.b.b.v.into());
+        let bd_re = b0 * d0 - b1 * d1;
+        let bd_im = b0 * d1 + b1 * d0;
         QM31 {
-            a: lhs.a * rhs.a + mul_by_r(lhs.b * rhs.b), b: lhs.a * rhs.b + lhs.b * rhs.a,
+            a: CM31 {
+                a: m31_from_felt(a0 * c0 - a1 * c1 + bd_re + bd_re - bd_im),
+                b: m31_from_felt(a0 * c1 + a1 * c0 + bd_re + bd_im + bd_im),
+            },
+            b: CM31 {
+                a: m31_from_felt(a0 * d0 - a1 * d1 + b0 * c0 - b1 * c1),
+                b: m31_from_felt(a0 * d1 + a1 * d0 + b0 * c1 + b1 * c0),
+            },
         }
     }
 }
