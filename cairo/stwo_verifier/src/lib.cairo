@@ -1,9 +1,11 @@
 //! A verifier of Stwo proofs written in Cairo, checked bit for bit against the Rust verifier
 //! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, the Fiat-Shamir channel,
 //! Merkle decommitments, the circle group, FRI folds, the FRI verifier, the commitment scheme and
-//! the STARK verifier over an `Air` trait; the Cairo AIR's generated implementation is to come.
+//! the STARK verifier over an `Air` trait; the Cairo AIR's checks around the STARK (`cairo_air`).
+//! The Cairo AIR's generated constraint code is not wired in yet.
 
 mod bits;
+pub mod cairo_air;
 pub mod channel;
 pub mod circle;
 pub mod fields;

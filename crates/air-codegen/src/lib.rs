@@ -7,6 +7,8 @@
 //! Generating instead of hand-writing keeps the Cairo verifier on the prover's exact version of
 //! every constraint.
 
+pub mod cairo_claim;
+
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 

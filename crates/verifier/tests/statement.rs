@@ -1,0 +1,298 @@
+//! The Cairo AIR's checks around the STARK (`cairn_stwo_verifier::cairo_air`) on a real Cairn
+//! proof (the dot-product example, Poseidon252 channel): the Cairo replay of stwo-cairo's
+//! `verify_cairo_ex` transcript reaches the same channel digest and lookup elements as cairo-air's
+//! own Rust functions, and tampered statements that the Rust verifier rejects are rejected in
+//! Cairo for the same reason.
+
+mod common;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use cairo_air::relations::CommonLookupElements;
+use cairo_air::verifier::INTERACTION_POW_BITS;
+use prover::{Poseidon252MerkleChannel, PoseidonProof};
+use starknet_types_core::felt::Felt;
+use stwo::core::channel::{Channel, MerkleChannel, Poseidon252Channel};
+use stwo::core::fields::m31::BaseField;
+use stwo::core::fields::qm31::SecureField;
+
+const MAIN: &str = r#"
+use cairn_stwo_verifier::cairo_air::{CairoStatement, verify_statement};
+use cairn_stwo_verifier::channel::ChannelTrait;
+use cairn_stwo_verifier::pcs::CommitmentSchemeProof;
+
+#[executable]
+fn main(statement: CairoStatement, proof: CommitmentSchemeProof) -> Array<felt252> {
+    let mut channel = ChannelTrait::new();
+    match verify_statement(@statement, @proof.config, proof.commitments.span(), ref channel) {
+        Result::Ok(elements) => {
+            let mut out = array!['ok', channel.digest];
+            elements.z.serialize(ref out);
+            elements.alpha.serialize(ref out);
+            out
+        },
+        Result::Err(e) => array![e],
+    }
+}
+"#;
+
+/// a = [1.5, -2.0, 0.25], b = [4.0, 0.5, -8.0] at scale 2^16 (as the prover's own test).
+const ARGS: &str = "3,98304,-131072,16384,3,262144,32768,-524288";
+
+fn proof() -> &'static PoseidonProof {
+    static CELL: OnceLock<PoseidonProof> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product");
+        let program = runner::compile_package(&package).unwrap();
+        let execution = runner::execute(&program, &runner::parse_args(ARGS).unwrap()).unwrap();
+        let started = std::time::Instant::now();
+        let proof = prover::prove_with::<Poseidon252MerkleChannel>(&execution, |_| {})
+            .unwrap()
+            .into();
+        eprintln!(
+            "Poseidon252 proof in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        proof
+    })
+}
+
+fn cairo_program() -> &'static runner::CompiledProgram {
+    static CELL: OnceLock<runner::CompiledProgram> = OnceLock::new();
+    CELL.get_or_init(|| common::program(MAIN))
+}
+
+fn cairo_run(proof: &PoseidonProof) -> runner::Execution {
+    let args: Vec<Felt> = verifier::proof_felts(proof)
+        .into_iter()
+        .map(common::felt)
+        .collect();
+    runner::execute(cairo_program(), &args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn qm31_felts(x: SecureField) -> Vec<Felt> {
+    x.to_m31_array().iter().map(|m| Felt::from(m.0)).collect()
+}
+
+/// cairo-air 1.3.0's `verify_cairo_ex` up to the interaction-trace commitment, from its public
+/// parts: `Ok([digest, z, alpha])` as the Cairo program prints them after 'ok', or the reason it
+/// stops.
+fn rust_replay(proof: &PoseidonProof) -> Result<Vec<Felt>, &'static str> {
+    type MC = Poseidon252MerkleChannel;
+    let commitments = &proof.stark_proof.commitments;
+    let channel = &mut Poseidon252Channel::default();
+    channel.mix_felts(&[proof.channel_salt.into()]);
+    proof.stark_proof.config.mix_into(channel);
+    MC::mix_root(channel, commitments[0]);
+    proof.claim.mix_into::<MC>(channel);
+    MC::mix_root(channel, commitments[1]);
+    if !channel.verify_pow_nonce(INTERACTION_POW_BITS, proof.interaction_pow) {
+        return Err("cairo_air: interaction pow");
+    }
+    channel.mix_u64(proof.interaction_pow);
+    // The elements' fields are private: draw z and alpha again from a copy of the channel.
+    let drawn = channel.clone().draw_secure_felts(2);
+    let elements = CommonLookupElements::draw(channel);
+    let sum = cairo_air::claims::lookup_sum(&proof.claim, &elements, &proof.interaction_claim);
+    if sum != SecureField::from(BaseField::from(0)) {
+        return Err("cairo_air: lookup sum");
+    }
+    proof.interaction_claim.mix_into(channel);
+    MC::mix_root(channel, commitments[2]);
+    let mut out = vec![common::felt(channel.digest())];
+    out.extend(qm31_felts(drawn[0]));
+    out.extend(qm31_felts(drawn[1]));
+    Ok(out)
+}
+
+#[test]
+fn cairo_replays_the_transcript_of_a_cairn_proof() {
+    let proof = proof();
+    prover::verify_with::<Poseidon252MerkleChannel>(proof.clone()).expect("honest proof");
+    let expected = rust_replay(proof).expect("the Rust replay accepts the honest proof");
+    let run = cairo_run(proof);
+    // The output is the returned array: its length, then the items.
+    assert_eq!(
+        run.output[1],
+        common::short_string("ok"),
+        "{:?}",
+        run.output
+    );
+    assert_eq!(run.output[2..], expected[..]);
+    eprintln!(
+        "Cairo statement checks: {} steps, builtins {:?}, {} proof felts",
+        run.steps,
+        run.builtins,
+        verifier::proof_felts(proof).len()
+    );
+}
+
+/// Each tampering: what Rust says (its verifier must reject too) and the Cairo verdict.
+#[test]
+fn tampered_statements_are_rejected_for_the_same_reason() {
+    let honest = proof();
+    let one = SecureField::from(BaseField::from(1));
+    let mut cases: Vec<(&str, PoseidonProof, &str)> = vec![];
+
+    // The claim is mixed into the channel before the interaction proof of work: a changed claim
+    // meets a proof of work ground for another transcript.
+    let mut p = honest.clone();
+    p.claim.public_data.public_memory.output[0].1[0] ^= 1;
+    cases.push(("an output value", p, "cairo_air: interaction pow"));
+
+    let mut p = honest.clone();
+    let last = p.claim.public_data.public_memory.program.len() - 1;
+    p.claim.public_data.public_memory.program[last].1[0] ^= 1;
+    cases.push(("a program value", p, "cairo_air: interaction pow"));
+
+    let mut p = honest.clone();
+    p.claim.public_data.public_memory.program[0].1[1] ^= 1;
+    cases.push(("the entry code", p, "cairo_air: program prologue"));
+
+    let mut p = honest.clone();
+    p.interaction_pow ^= 1;
+    cases.push((
+        "the interaction proof of work",
+        p,
+        "cairo_air: interaction pow",
+    ));
+
+    let mut p = honest.clone();
+    p.interaction_claim
+        .memory_address_to_id
+        .as_mut()
+        .unwrap()
+        .claimed_sum += one;
+    cases.push(("a component's claimed sum", p, "cairo_air: lookup sum"));
+
+    let mut p = honest.clone();
+    p.interaction_claim
+        .memory_id_to_big
+        .as_mut()
+        .unwrap()
+        .claimed_sum += one;
+    cases.push(("memory_id_to_big's total", p, "cairo_air: memory total"));
+
+    let mut p = honest.clone();
+    p.claim.public_data.final_state.pc = BaseField::from(6);
+    cases.push(("the final pc", p, "cairo_air: registers"));
+
+    let mut p = honest.clone();
+    p.claim.memory_address_to_id.as_mut().unwrap().log_size = 29;
+    cases.push((
+        "memory_address_to_id's size",
+        p,
+        "cairo_air: address to id size",
+    ));
+
+    let mut p = honest.clone();
+    let rc = p.claim.range_check_builtin.as_mut();
+    let segment = p
+        .claim
+        .public_data
+        .public_memory
+        .public_segments
+        .range_check_128
+        .unwrap();
+    assert!(
+        segment.start_ptr.value != segment.stop_ptr.value && rc.is_some(),
+        "the example uses the range-check builtin"
+    );
+    rc.unwrap().range_check_builtin_segment_start += 1;
+    cases.push(("a builtin's segment start", p, "cairo_air: builtin segment"));
+
+    let mut p = honest.clone();
+    p.claim
+        .add_opcode
+        .get_or_insert(cairo_air::components::add_opcode::Claim { log_size: 4 })
+        .log_size = 31;
+    if p.interaction_claim.add_opcode.is_none() {
+        p.interaction_claim.add_opcode =
+            Some(cairo_air::components::add_opcode::InteractionClaim { claimed_sum: one });
+    }
+    cases.push((
+        "a component so large its relations wrap",
+        p,
+        "cairo_air: relation uses",
+    ));
+
+    for (what, p, reason) in &cases {
+        assert!(
+            prover::verify_with::<Poseidon252MerkleChannel>(p.clone()).is_err(),
+            "the Rust verifier accepts {what}"
+        );
+        // The replay covers the transcript checks; the claim checks are `verify_claim`'s.
+        if reason.ends_with("pow") || reason.ends_with("lookup sum") {
+            assert_eq!(rust_replay(p), Err(*reason), "{what}");
+        }
+        let run = cairo_run(p);
+        assert_eq!(
+            run.output,
+            vec![1.into(), common::short_string(reason)],
+            "{what}: expected {reason}"
+        );
+    }
+}
+
+/// The generated slot table follows `CairoClaim`'s and `CairoInteractionClaim`'s field order.
+#[test]
+fn slot_table_follows_the_claim_field_order() {
+    let proof = proof();
+    let names: Vec<&str> = air_codegen::cairo_claim::claim_slots()
+        .iter()
+        .map(|s| s.name)
+        .collect();
+    let claim_keys = top_level_keys(&serde_json::to_string(&proof.claim).unwrap());
+    assert_eq!(claim_keys[0], "public_data");
+    assert_eq!(claim_keys[1..], names[..]);
+    let interaction_keys =
+        top_level_keys(&serde_json::to_string(&proof.interaction_claim).unwrap());
+    assert_eq!(interaction_keys, names);
+}
+
+/// The keys of a JSON object's top level, in written order.
+fn top_level_keys(json: &str) -> Vec<String> {
+    let mut keys = vec![];
+    let (mut depth, mut in_string, mut escaped) = (0, false, false);
+    let mut start = 0;
+    let bytes = json.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => {
+                    in_string = false;
+                    if depth == 1 && bytes.get(i + 1) == Some(&b':') {
+                        keys.push(json[start..i].to_string());
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                start = i + 1;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+    }
+    keys
+}
+
+/// The committed Cairo table is what the generator writes now.
+#[test]
+fn committed_layout_is_current() {
+    let path = verifier::cairo_package().join("src/cairo_air/layout.cairo");
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == air_codegen::cairo_claim::claim_layout_module(),
+        "{} is stale: run `cargo run --release -p cairn-air-codegen --bin cairo-air-layout`",
+        path.display()
+    );
+}
