@@ -2,15 +2,22 @@
 //! 1.3.0) does them: the claim (public data, builtin segments, relation-use bounds), the Fiat-
 //! Shamir transcript before the trace commitments are opened (salt, configuration, claim,
 //! interaction proof of work, lookup elements, interaction claim) and the lookup argument's
-//! balance, public memory included. The STARK step over the generated AIR comes after.
+//! balance, public memory included — then the STARK over the Cairo AIR of the claim
+//! (`verify_cairo`), with the constraints `cairn-air-codegen` generated for the components this
+//! verifier supports (`components.cairo`).
 
+pub mod air;
 pub mod claim;
+pub mod components;
 pub mod layout;
 pub mod lookup;
 
 use crate::channel::{Channel, ChannelTrait};
 use crate::fields::{QM31Trait, qm31};
-use crate::pcs::PcsConfig;
+use crate::pcs::{
+    CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig,
+};
+use air::{CairoAir, CairoAirTrait, air_for_claim};
 use claim::{CairoClaim, InteractionClaim, InteractionClaimTrait, mix_claim, verify_claim};
 use lookup::{LookupElements, LookupElementsTrait, lookup_sum};
 
@@ -41,30 +48,68 @@ pub impl CairoStatementSerde of Serde<CairoStatement> {
     }
 }
 
-/// Replays `verify_cairo_ex` from a fresh channel up to (and including) the interaction-trace
-/// commitment, checking the claim, the interaction proof of work and the lookup sum on the way.
-/// `roots` are the preprocessed, trace and interaction-trace Merkle roots. Returns the lookup
-/// elements the AIR's constraints use.
-pub fn verify_statement(
-    statement: @CairoStatement, config: @PcsConfig, roots: Span<felt252>, ref channel: Channel,
-) -> Result<LookupElements, felt252> {
-    verify_claim(statement.claim, statement.interaction_claim)?;
+/// Verifies a Cairn proof: the statement's checks, then the STARK over the Cairo AIR of its
+/// claim. `Ok` means the claim's program ran to its final state with this public memory
+/// (program and output) — under Cairn's parameters and preprocessed trace only.
+pub fn verify_cairo(statement: @CairoStatement, proof: CommitmentSchemeProof) -> Result<(), felt252> {
+    let CheckedStatement { air, elements: _, mut channel, mut scheme } = check_statement(
+        statement, proof.config, proof.commitments.span(),
+    )?;
+    crate::stark::verify(@air, ref channel, ref scheme, proof)
+}
+
+/// A statement that passed its checks, with the transcript after the interaction commitment.
+#[derive(Drop)]
+pub struct CheckedStatement {
+    pub air: CairoAir,
+    pub elements: LookupElements,
+    pub channel: Channel,
+    pub scheme: CommitmentSchemeVerifier,
+}
+
+/// stwo-cairo's `verify_cairo_ex` up to (and including) the interaction-trace commitment:
+/// Cairn's parameters and preprocessed root, the claim, the AIR it implies, the transcript, the
+/// interaction proof of work and the lookup sum. `roots` are the proof's commitments.
+pub fn check_statement(
+    statement: @CairoStatement, config: PcsConfig, roots: Span<felt252>,
+) -> Result<CheckedStatement, felt252> {
+    let fri = config.fri_config;
+    if config.pow_bits != layout::POW_BITS
+        || fri.log_blowup_factor != layout::LOG_BLOWUP_FACTOR
+        || fri.n_queries != layout::N_QUERIES
+        || fri.log_last_layer_degree_bound != layout::LOG_LAST_LAYER_DEGREE_BOUND
+        || fri.fold_step != layout::FOLD_STEP {
+        return Result::Err('cairo_air: parameters');
+    }
     if roots.len() < 3 {
         return Result::Err('cairo_air: commitments');
     }
+    if *roots.at(0) != layout::PREPROCESSED_ROOT {
+        return Result::Err('cairo_air: preprocessed trace');
+    }
+    verify_claim(statement.claim, statement.interaction_claim)?;
+    let mut air = air_for_claim(statement.claim)?;
+    let sizes = air.tree_log_sizes();
+
+    let mut channel = ChannelTrait::new();
+    let mut scheme = CommitmentSchemeVerifierTrait::new(config);
     channel.mix_felts(array![qm31(*statement.channel_salt, 0, 0, 0)].span());
-    let fri = config.fri_config;
     channel
         .mix_felts(
             array![
-                qm31(*config.pow_bits, *fri.log_blowup_factor, *fri.n_queries, *fri.log_last_layer_degree_bound),
-                qm31(*fri.fold_step, 0, 0, 0),
+                qm31(
+                    config.pow_bits,
+                    fri.log_blowup_factor,
+                    fri.n_queries,
+                    fri.log_last_layer_degree_bound,
+                ),
+                qm31(fri.fold_step, 0, 0, 0),
             ]
                 .span(),
         );
-    channel.mix_root(*roots.at(0));
+    scheme.commit(*roots.at(0), *sizes.at(0), ref channel);
     mix_claim(statement.claim, ref channel);
-    channel.mix_root(*roots.at(1));
+    scheme.commit(*roots.at(1), *sizes.at(1), ref channel);
     if !channel.verify_pow_nonce(INTERACTION_POW_BITS, *statement.interaction_pow) {
         return Result::Err('cairo_air: interaction pow');
     }
@@ -74,6 +119,7 @@ pub fn verify_statement(
         return Result::Err('cairo_air: lookup sum');
     }
     statement.interaction_claim.mix_into(ref channel);
-    channel.mix_root(*roots.at(2));
-    Result::Ok(elements)
+    scheme.commit(*roots.at(2), *sizes.at(2), ref channel);
+    air.set_params(@elements, statement.interaction_claim)?;
+    Result::Ok(CheckedStatement { air, elements, channel, scheme })
 }

@@ -7,9 +7,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use cairo_air::components as c;
-use cairo_air::relations;
+use cairo_air::relations::{self, CommonLookupElements};
 use cairo_air::verifier::RelationUse;
 use stwo_cairo_common::builtins;
+use stwo_cairo_common::preprocessed_columns::preprocessed_trace::PreProcessedTraceVariant;
+
+use crate::{CodegenError, Component};
 
 /// Segment order of `PublicSegmentRanges`: output, pedersen, range_check_128, ecdsa, bitwise,
 /// ec_op, keccak, poseidon, range_check_96, add_mod, mul_mod.
@@ -48,6 +51,13 @@ pub struct Slot {
     pub kind: SlotKind,
     /// Relation uses per row, counted by the verifier (empty where cairo-air counts none).
     pub uses: &'static [RelationUse],
+    /// The component's constraints as Cairo for a log size (a builtin's segment start and
+    /// memory_id_to_big's id offset become the parameters `segment_start` / `offset`).
+    pub generate: fn(u32) -> Result<Component, CodegenError>,
+}
+
+fn elements() -> CommonLookupElements {
+    CommonLookupElements::dummy()
 }
 
 fn segment_index(name: &str) -> u32 {
@@ -63,9 +73,33 @@ macro_rules! slot {
             name: stringify!($name),
             kind: SlotKind::Sized,
             uses: &c::$name::RELATION_USES_PER_ROW,
+            generate: |log_size| {
+                let claim = c::$name::Claim { log_size };
+                let eval = c::$name::Eval {
+                    claim,
+                    common_lookup_elements: elements(),
+                };
+                Component::new(stringify!($name), &eval)
+            },
         }
     };
-    ($name:ident, builtin($segment:literal, $cells:ident)) => {
+    ($name:ident, sized_by_column_size) => {
+        Slot {
+            name: stringify!($name),
+            kind: SlotKind::Sized,
+            uses: &c::$name::RELATION_USES_PER_ROW,
+            generate: |log_size| {
+                Component::with_column_size_parameter(stringify!($name), log_size, |log_size| {
+                    let claim = c::$name::Claim { log_size };
+                    c::$name::Eval {
+                        claim,
+                        common_lookup_elements: elements(),
+                    }
+                })
+            },
+        }
+    };
+    ($name:ident, builtin($segment:literal, $cells:ident, $start:ident)) => {
         Slot {
             name: stringify!($name),
             kind: SlotKind::Builtin {
@@ -73,6 +107,18 @@ macro_rules! slot {
                 cells: builtins::$cells,
             },
             uses: &c::$name::RELATION_USES_PER_ROW,
+            generate: |log_size| {
+                Component::with_claim_parameter(stringify!($name), "segment_start", |start| {
+                    let claim = c::$name::Claim {
+                        log_size,
+                        $start: start,
+                    };
+                    c::$name::Eval {
+                        claim,
+                        common_lookup_elements: elements(),
+                    }
+                })
+            },
         }
     };
     ($name:ident, fixed) => {
@@ -80,6 +126,13 @@ macro_rules! slot {
             name: stringify!($name),
             kind: SlotKind::Fixed(c::$name::LOG_SIZE),
             uses: &[],
+            generate: |_| {
+                let eval = c::$name::Eval {
+                    claim: c::$name::Claim {},
+                    common_lookup_elements: elements(),
+                };
+                Component::new(stringify!($name), &eval)
+            },
         }
     };
     ($name:ident, memory_big) => {
@@ -87,6 +140,11 @@ macro_rules! slot {
             name: stringify!($name),
             kind: SlotKind::MemoryBig,
             uses: &c::$name::RELATION_USES_PER_ROW,
+            generate: |log_size| {
+                Component::with_claim_parameter(stringify!($name), "offset", |offset| {
+                    c::$name::BigEval::new(log_size, offset, elements())
+                })
+            },
         }
     };
 }
@@ -123,37 +181,76 @@ pub fn claim_slots() -> Vec<Slot> {
         slot!(verify_bitwise_xor_12, fixed),
         slot!(
             add_mod_builtin,
-            builtin("add_mod", ADD_MOD_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "add_mod",
+                ADD_MOD_BUILTIN_MEMORY_CELLS,
+                add_mod_builtin_segment_start
+            )
         ),
         slot!(
             bitwise_builtin,
-            builtin("bitwise", BITWISE_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "bitwise",
+                BITWISE_BUILTIN_MEMORY_CELLS,
+                bitwise_builtin_segment_start
+            )
         ),
         slot!(
             mul_mod_builtin,
-            builtin("mul_mod", MUL_MOD_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "mul_mod",
+                MUL_MOD_BUILTIN_MEMORY_CELLS,
+                mul_mod_builtin_segment_start
+            )
         ),
         slot!(
             pedersen_builtin,
-            builtin("pedersen", PEDERSEN_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "pedersen",
+                PEDERSEN_BUILTIN_MEMORY_CELLS,
+                pedersen_builtin_segment_start
+            )
         ),
         slot!(
             pedersen_builtin_narrow_windows,
-            builtin("pedersen", PEDERSEN_BUILTIN_NARROW_WINDOWS_MEMORY_CELLS)
+            builtin(
+                "pedersen",
+                PEDERSEN_BUILTIN_NARROW_WINDOWS_MEMORY_CELLS,
+                pedersen_builtin_segment_start
+            )
         ),
         slot!(
             poseidon_builtin,
-            builtin("poseidon", POSEIDON_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "poseidon",
+                POSEIDON_BUILTIN_MEMORY_CELLS,
+                poseidon_builtin_segment_start
+            )
         ),
         slot!(
             range_check96_builtin,
-            builtin("range_check_96", RANGE_CHECK_96_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "range_check_96",
+                RANGE_CHECK_96_BUILTIN_MEMORY_CELLS,
+                range_check96_builtin_segment_start
+            )
         ),
         slot!(
             range_check_builtin,
-            builtin("range_check_128", RANGE_CHECK_BUILTIN_MEMORY_CELLS)
+            builtin(
+                "range_check_128",
+                RANGE_CHECK_BUILTIN_MEMORY_CELLS,
+                range_check_builtin_segment_start
+            )
         ),
-        slot!(ec_op_builtin, builtin("ec_op", EC_OP_BUILTIN_MEMORY_CELLS)),
+        slot!(
+            ec_op_builtin,
+            builtin(
+                "ec_op",
+                EC_OP_BUILTIN_MEMORY_CELLS,
+                ec_op_builtin_segment_start
+            )
+        ),
         slot!(partial_ec_mul_generic, sized),
         slot!(pedersen_aggregator_window_bits_18, sized),
         slot!(partial_ec_mul_window_bits_18, sized),
@@ -167,7 +264,7 @@ pub fn claim_slots() -> Vec<Slot> {
         slot!(cube_252, sized),
         slot!(poseidon_round_keys, fixed),
         slot!(range_check_252_width_27, sized),
-        slot!(memory_address_to_id, sized),
+        slot!(memory_address_to_id, sized_by_column_size),
         slot!(memory_id_to_big, memory_big),
         slot!(memory_id_to_small, sized),
         slot!(range_check_6, fixed),
@@ -216,6 +313,7 @@ pub fn claim_layout_module() -> String {
          pub const LARGE_MEMORY_VALUE_ID_BASE: u32 = {};\n\
          pub const LOG_MEMORY_ADDRESS_BOUND: u32 = {};\n\
          pub const MEMORY_ADDRESS_TO_ID_SLOT: u32 = {};\n\
+         pub const MEMORY_ID_TO_BIG_SLOT: u32 = {};\n\
          pub const MEMORY_ADDRESS_TO_ID_RELATION_ID: u32 = {};\n\
          pub const MEMORY_ID_TO_BIG_RELATION_ID: u32 = {};\n\
          pub const OPCODES_RELATION_ID: u32 = {};\n",
@@ -228,9 +326,32 @@ pub fn claim_layout_module() -> String {
             .iter()
             .position(|s| s.name == "memory_address_to_id")
             .expect("memory_address_to_id slot"),
+        slots
+            .iter()
+            .position(|s| s.name == "memory_id_to_big")
+            .expect("memory_id_to_big slot"),
         relations::MEMORY_ADDRESS_TO_ID_RELATION_ID.0,
         relations::MEMORY_ID_TO_BIG_RELATION_ID.0,
         relations::OPCODES_RELATION_ID.0,
+    );
+    let params = prover::prover_parameters().pcs_config;
+    let root = <prover::Poseidon252MerkleChannel as prover::ProofChannel>::preprocessed_root();
+    let _ = writeln!(
+        out,
+        "\n/// Cairn's proving parameters (crates/prover) and its Poseidon252 preprocessed-trace root:\n\
+         /// the verifier accepts no other.\n\
+         pub const POW_BITS: u32 = {};\n\
+         pub const LOG_BLOWUP_FACTOR: u32 = {};\n\
+         pub const N_QUERIES: u32 = {};\n\
+         pub const LOG_LAST_LAYER_DEGREE_BOUND: u32 = {};\n\
+         pub const FOLD_STEP: u32 = {};\n\
+         pub const PREPROCESSED_ROOT: felt252 = {:#x};\n",
+        params.pow_bits,
+        params.fri_config.log_blowup_factor,
+        params.fri_config.n_queries,
+        params.fri_config.log_last_layer_degree_bound,
+        params.fri_config.fold_step,
+        root,
     );
     let mut by_index: Vec<_> = relations.iter().collect();
     by_index.sort_by_key(|(_, &i)| i);
@@ -260,4 +381,217 @@ pub fn claim_layout_module() -> String {
     }
     out.push_str("    ]\n}\n");
     out
+}
+
+/// What the generated Cairo AIR can verify: the components Cairn's programs use (every opcode
+/// but `generic_opcode` and Blake's, the memory, the range-check and XOR tables, and the
+/// range-check and bitwise builtins). A proof with any other component is rejected as
+/// unsupported: Cairo compile time grows fast with the large Pedersen, Poseidon and EC tables.
+pub const SUPPORTED: &[&str] = &[
+    "add_opcode",
+    "add_opcode_small",
+    "add_ap_opcode",
+    "assert_eq_opcode",
+    "assert_eq_opcode_imm",
+    "assert_eq_opcode_double_deref",
+    "call_opcode_abs",
+    "call_opcode_rel_imm",
+    "jnz_opcode_non_taken",
+    "jnz_opcode_taken",
+    "jump_opcode_abs",
+    "jump_opcode_double_deref",
+    "jump_opcode_rel",
+    "jump_opcode_rel_imm",
+    "mul_opcode",
+    "mul_opcode_small",
+    "qm_31_add_mul_opcode",
+    "ret_opcode",
+    "verify_instruction",
+    "range_check_builtin",
+    "range_check96_builtin",
+    "bitwise_builtin",
+    "memory_address_to_id",
+    "memory_id_to_big",
+    "memory_id_to_small",
+    "range_check_6",
+    "range_check_8",
+    "range_check_11",
+    "range_check_12",
+    "range_check_18",
+    "range_check_20",
+    "range_check_4_3",
+    "range_check_4_4",
+    "range_check_9_9",
+    "range_check_7_2_5",
+    "range_check_3_6_6_3",
+    "range_check_4_4_4_4",
+    "range_check_3_3_3_3_3",
+    "verify_bitwise_xor_4",
+    "verify_bitwise_xor_7",
+    "verify_bitwise_xor_8",
+    "verify_bitwise_xor_9",
+    "verify_bitwise_xor_12",
+];
+
+/// The preprocessed trace Cairn proves against (see `prover`'s parameters).
+pub const PREPROCESSED: PreProcessedTraceVariant = PreProcessedTraceVariant::CanonicalSmall;
+
+/// The two log sizes each component is generated with: what differs between them depends on
+/// the log size (only the `seq_<log size>` preprocessed column may).
+const PROBE_LOG_SIZES: (u32, u32) = (10, 11);
+
+fn air_error(what: impl Into<String>) -> CodegenError {
+    CodegenError::Air(what.into())
+}
+
+/// The Cairo module `cairo_air/components.cairo`: the preprocessed tree's shape, per supported
+/// slot what its constraints read (`component_info`), a dispatch to its constraint function
+/// (`evaluate`), and the functions.
+pub fn air_components_module(supported: &[&str]) -> Result<String, CodegenError> {
+    let slots = claim_slots();
+    let trace = PREPROCESSED.to_preprocessed_trace();
+    let ids: Vec<String> = trace.ids().into_iter().map(|c| c.id).collect();
+    let log_sizes = trace.log_sizes();
+    for name in supported {
+        if !slots.iter().any(|s| s.name == *name) {
+            return Err(air_error(format!("`{name}` is not a slot of the claim")));
+        }
+    }
+
+    let mut infos = String::new();
+    let mut dispatch = String::new();
+    let mut functions = String::new();
+    for (index, slot) in slots.iter().enumerate() {
+        if !supported.contains(&slot.name) {
+            continue;
+        }
+        let a = (slot.generate)(PROBE_LOG_SIZES.0)?;
+        let b = (slot.generate)(PROBE_LOG_SIZES.1)?;
+        let fail = |what: &str| air_error(format!("`{}`: {what}", slot.name));
+        if a.function != b.function || a.mask_offsets != b.mask_offsets || a.params != b.params {
+            return Err(fail("its constraints depend on the log size"));
+        }
+        if a.max_constraint_log_degree_bound != a.log_size + 1 {
+            return Err(fail(
+                "constraint degree is not 2 (the AIR's lifting assumes it)",
+            ));
+        }
+        let mut preprocessed = vec![];
+        for (x, y) in a.preprocessed.iter().zip(&b.preprocessed) {
+            if x == y {
+                let i = ids.iter().position(|id| id == x).ok_or_else(|| {
+                    fail(&format!("preprocessed column `{x}` is not in the trace"))
+                })?;
+                preprocessed.push(format!("PreprocessedColumn::Fixed({i})"));
+            } else if *x == format!("seq_{}", PROBE_LOG_SIZES.0)
+                && *y == format!("seq_{}", PROBE_LOG_SIZES.1)
+            {
+                preprocessed.push("PreprocessedColumn::Seq".to_string());
+            } else {
+                return Err(fail(&format!(
+                    "preprocessed column `{x}` depends on the log size"
+                )));
+            }
+        }
+        let mut params = vec![];
+        for p in &a.params {
+            let param = match p.as_str() {
+                "CommonLookupElements_z" => "Param::Z".to_string(),
+                "claimed_sum" => "Param::ClaimedSum".to_string(),
+                "column_size" => "Param::ColumnSize".to_string(),
+                "segment_start" | "offset" => "Param::ClaimValue".to_string(),
+                other => match other
+                    .strip_prefix("CommonLookupElements_alpha")
+                    .and_then(|i| i.parse::<u32>().ok())
+                {
+                    Some(i) => format!("Param::Alpha({i})"),
+                    None => return Err(fail(&format!("unknown parameter `{other}`"))),
+                },
+            };
+            params.push(param);
+        }
+        let offsets = |tree: usize| -> String {
+            let columns: Vec<String> = a
+                .mask_offsets
+                .get(tree)
+                .into_iter()
+                .flatten()
+                .map(|offsets| {
+                    let o: Vec<String> = offsets.iter().map(|o| format!("{o}_i32")).collect();
+                    format!("array![{}].span()", o.join(", "))
+                })
+                .collect();
+            format!("array![{}].span()", columns.join(", "))
+        };
+        let _ = writeln!(
+            infos,
+            "    if slot == {index} {{\n        // {}\n        return Option::Some(\n            \
+             ComponentInfo {{\n                trace: {},\n                interaction: {},\n                \
+             preprocessed: array![{}].span(),\n                params: array![{}].span(),\n            \
+             }},\n        );\n    }}",
+            slot.name,
+            offsets(1),
+            offsets(2),
+            preprocessed.join(", "),
+            params.join(", "),
+        );
+        let _ = writeln!(
+            dispatch,
+            "    if slot == {index} {{\n        \
+             return evaluate_{}(mask, starts, preprocessed, params, denom_inverse, random_coeff, ref acc);\n    }}",
+            slot.name
+        );
+        functions.push_str(&a.function);
+        functions.push('\n');
+    }
+
+    let mut m = String::new();
+    let uses = |needle: &str| functions.contains(needle);
+    let mut fields = vec!["QM31"];
+    if uses("QM31Trait::") || uses(".inverse()") {
+        fields.push("QM31Trait");
+    }
+    if uses("qm31(") {
+        fields.push("qm31");
+    }
+    let _ = writeln!(
+        m,
+        "//! Generated by cairn-air-codegen (`cargo run -p cairn-air-codegen --bin cairo-air-layout`)\n\
+         //! from cairo-air 1.3.0: the supported components' constraints at the out-of-domain point.\n\
+         //! Do not edit; a test fails when this file is stale.\n\n\
+         use crate::fields::{{{}}};\n{}\
+         use super::air::{{ComponentInfo, Param, PreprocessedColumn}};\n\n\
+         /// Log sizes of the preprocessed columns ({:?}), in tree order.\n\
+         pub fn preprocessed_log_sizes() -> Span<u32> {{\n    array![{}].span()\n}}\n",
+        fields.join(", "),
+        if uses("from_partial_evals(") {
+            "use crate::stark::from_partial_evals;\n"
+        } else {
+            ""
+        },
+        PREPROCESSED,
+        log_sizes.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "),
+    );
+    m.push_str("/// The preprocessed column `seq_<log_size>`, if the trace has one.\npub fn seq_column(log_size: u32) -> Option<u32> {\n");
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(n) = id.strip_prefix("seq_").and_then(|n| n.parse::<u32>().ok()) {
+            let _ = writeln!(
+                m,
+                "    if log_size == {n} {{\n        return Option::Some({i});\n    }}"
+            );
+        }
+    }
+    m.push_str("    Option::None\n}\n\n");
+    m.push_str("/// What slot `slot`'s constraints read; None if the verifier does not support it.\npub fn component_info(slot: u32) -> Option<ComponentInfo> {\n");
+    m.push_str(&infos);
+    m.push_str("    Option::None\n}\n\n");
+    m.push_str(
+        "/// Adds slot `slot`'s constraint quotients to `acc` (a supported slot).\npub fn evaluate(\n    slot: u32,\n    \
+         mask: Span<Array<Array<QM31>>>,\n    starts: Span<u32>,\n    preprocessed: Span<QM31>,\n    \
+         params: Span<QM31>,\n    denom_inverse: QM31,\n    random_coeff: QM31,\n    ref acc: QM31,\n) {\n",
+    );
+    m.push_str(&dispatch);
+    m.push_str("    panic!(\"unsupported slot\")\n}\n\n");
+    m.push_str(&functions);
+    Ok(m)
 }

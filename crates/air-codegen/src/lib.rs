@@ -133,6 +133,9 @@ const CLAIM_PROBE: (u32, u32) = (1_000_003, 2_000_029);
 /// constant that is the probe value in each becomes the parameter, anything else is an error.
 struct Merge<'a> {
     param: &'a str,
+    /// The parameter's two probe values: a constant that is `k` times the first in one
+    /// expression and `k` times the second in the other is `k * param`.
+    probe: (u32, u32),
 }
 
 impl Merge<'_> {
@@ -141,7 +144,22 @@ impl Merge<'_> {
         let bx = |x: BaseExpr| Box::new(x);
         Ok(match (a, b) {
             _ if a == b => a.clone(),
-            (E::Const(x), E::Const(y)) if (x.0, y.0) == CLAIM_PROBE => E::Param(self.param.into()),
+            (E::Const(x), E::Const(y))
+                if x.0 % self.probe.0 == 0
+                    && (x.0 / self.probe.0) as u64 * self.probe.1 as u64 == y.0 as u64 =>
+            {
+                let k = x.0 / self.probe.0;
+                let param = E::Param(self.param.into());
+                if k == 1 {
+                    param
+                } else {
+                    E::Mul(bx(E::Const(BaseField::from(k))), bx(param))
+                }
+            }
+            // A column of the preprocessed trace sized like the component: the first's.
+            (E::Param(x), E::Param(y)) if x.starts_with("seq_") && y.starts_with("seq_") => {
+                a.clone()
+            }
             (E::Const(x), E::Const(y)) => {
                 return Err(format!(
                     "a constant depends on the claim ({} / {})",
@@ -279,10 +297,42 @@ impl Component {
         param: &str,
         eval_for: impl Fn(u32) -> E,
     ) -> Result<Self, CodegenError> {
-        let (a, b) = (eval_for(CLAIM_PROBE.0), eval_for(CLAIM_PROBE.1));
+        let merge = Merge {
+            param,
+            probe: CLAIM_PROBE,
+        };
+        Self::merged(
+            name,
+            merge,
+            eval_for(CLAIM_PROBE.0),
+            eval_for(CLAIM_PROBE.1),
+        )
+    }
+
+    /// For a component whose constraints contain multiples of its column size (memory_address_to_id's
+    /// address ranges): generated at `log_size` and `log_size + 1`, the moving constants become
+    /// multiples of the parameter `column_size`. The preprocessed columns read are the ones of
+    /// `log_size`.
+    pub fn with_column_size_parameter<E: FrameworkEval>(
+        name: &str,
+        log_size: u32,
+        eval_for: impl Fn(u32) -> E,
+    ) -> Result<Self, CodegenError> {
+        let merge = Merge {
+            param: "column_size",
+            probe: (1 << log_size, 1 << (log_size + 1)),
+        };
+        Self::merged(name, merge, eval_for(log_size), eval_for(log_size + 1))
+    }
+
+    fn merged<E: FrameworkEval>(
+        name: &str,
+        merge: Merge,
+        a: E,
+        b: E,
+    ) -> Result<Self, CodegenError> {
         let mut expr = a.evaluate(ExprEvaluator::new());
         let other = b.evaluate(ExprEvaluator::new());
-        let merge = Merge { param };
         let fail = |what: String| component_error(name, what);
         if expr.constraints.len() != other.constraints.len() {
             return Err(fail("the claim value changes the constraints".into()));

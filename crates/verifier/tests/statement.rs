@@ -17,22 +17,35 @@ use stwo::core::channel::{Channel, MerkleChannel, Poseidon252Channel};
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
 
-const MAIN: &str = r#"
-use cairn_stwo_verifier::cairo_air::{CairoStatement, verify_statement};
-use cairn_stwo_verifier::channel::ChannelTrait;
+/// The statement checks, printing the transcript state after them.
+const STATEMENT_MAIN: &str = r#"
+use cairn_stwo_verifier::cairo_air::{CairoStatement, CheckedStatement, check_statement};
 use cairn_stwo_verifier::pcs::CommitmentSchemeProof;
 
 #[executable]
 fn main(statement: CairoStatement, proof: CommitmentSchemeProof) -> Array<felt252> {
-    let mut channel = ChannelTrait::new();
-    match verify_statement(@statement, @proof.config, proof.commitments.span(), ref channel) {
-        Result::Ok(elements) => {
+    match check_statement(@statement, proof.config, proof.commitments.span()) {
+        Result::Ok(CheckedStatement { air: _, elements, channel, scheme: _ }) => {
             let mut out = array!['ok', channel.digest];
             elements.z.serialize(ref out);
             elements.alpha.serialize(ref out);
             out
         },
         Result::Err(e) => array![e],
+    }
+}
+"#;
+
+/// The whole verification.
+const VERIFY_MAIN: &str = r#"
+use cairn_stwo_verifier::cairo_air::{CairoStatement, verify_cairo};
+use cairn_stwo_verifier::pcs::CommitmentSchemeProof;
+
+#[executable]
+fn main(statement: CairoStatement, proof: CommitmentSchemeProof) -> felt252 {
+    match verify_cairo(@statement, proof) {
+        Result::Ok(()) => 'ok',
+        Result::Err(e) => e,
     }
 }
 "#;
@@ -58,17 +71,23 @@ fn proof() -> &'static PoseidonProof {
     })
 }
 
-fn cairo_program() -> &'static runner::CompiledProgram {
-    static CELL: OnceLock<runner::CompiledProgram> = OnceLock::new();
-    CELL.get_or_init(|| common::program(MAIN))
+/// The statement checks (`full` false) or the whole verifier, compiled once per test binary.
+fn cairo_program(full: bool) -> &'static runner::CompiledProgram {
+    static STATEMENT: OnceLock<runner::CompiledProgram> = OnceLock::new();
+    static FULL: OnceLock<runner::CompiledProgram> = OnceLock::new();
+    if full {
+        FULL.get_or_init(|| common::program(VERIFY_MAIN))
+    } else {
+        STATEMENT.get_or_init(|| common::program(STATEMENT_MAIN))
+    }
 }
 
-fn cairo_run(proof: &PoseidonProof) -> runner::Execution {
+fn cairo_run(full: bool, proof: &PoseidonProof) -> runner::Execution {
     let args: Vec<Felt> = verifier::proof_felts(proof)
         .into_iter()
         .map(common::felt)
         .collect();
-    runner::execute(cairo_program(), &args).unwrap_or_else(|e| panic!("{e}"))
+    runner::execute(cairo_program(full), &args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn qm31_felts(x: SecureField) -> Vec<Felt> {
@@ -111,7 +130,7 @@ fn cairo_replays_the_transcript_of_a_cairn_proof() {
     let proof = proof();
     prover::verify_with::<Poseidon252MerkleChannel>(proof.clone()).expect("honest proof");
     let expected = rust_replay(proof).expect("the Rust replay accepts the honest proof");
-    let run = cairo_run(proof);
+    let run = cairo_run(false, proof);
     // The output is the returned array: its length, then the items.
     assert_eq!(
         run.output[1],
@@ -226,7 +245,7 @@ fn tampered_statements_are_rejected_for_the_same_reason() {
         if reason.ends_with("pow") || reason.ends_with("lookup sum") {
             assert_eq!(rust_replay(p), Err(*reason), "{what}");
         }
-        let run = cairo_run(p);
+        let run = cairo_run(false, p);
         assert_eq!(
             run.output,
             vec![1.into(), common::short_string(reason)],
@@ -285,14 +304,83 @@ fn top_level_keys(json: &str) -> Vec<String> {
     keys
 }
 
-/// The committed Cairo table is what the generator writes now.
+/// The committed generated Cairo is what the generator writes now.
 #[test]
-fn committed_layout_is_current() {
-    let path = verifier::cairo_package().join("src/cairo_air/layout.cairo");
-    let committed = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        committed == air_codegen::cairo_claim::claim_layout_module(),
-        "{} is stale: run `cargo run --release -p cairn-air-codegen --bin cairo-air-layout`",
-        path.display()
+fn committed_generated_cairo_is_current() {
+    use air_codegen::cairo_claim::{air_components_module, claim_layout_module, SUPPORTED};
+    for (file, text) in [
+        ("layout.cairo", claim_layout_module()),
+        (
+            "components.cairo",
+            air_components_module(SUPPORTED).unwrap(),
+        ),
+    ] {
+        let path = verifier::cairo_package().join("src/cairo_air").join(file);
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            committed == text,
+            "{} is stale: run `cargo run --release -p cairn-air-codegen --bin cairo-air-layout`",
+            path.display()
+        );
+    }
+}
+
+/// The whole proof: the STARK over the generated Cairo AIR after the statement checks. Ignored:
+/// compiling the verifier with its generated constraints takes ~7 min on 2 cores and the run
+/// minutes more (see docs/ONCHAIN.md).
+#[test]
+#[ignore = "compiles for ~7 min and runs for minutes: cargo test --release --workspace --test statement -- --ignored"]
+fn cairo_verifies_a_cairn_proof_and_rejects_tampered_ones() {
+    let honest = proof();
+    let started = std::time::Instant::now();
+    let _ = cairo_program(true);
+    eprintln!("compiled in {:.0} s", started.elapsed().as_secs_f64());
+    let started = std::time::Instant::now();
+    let run = cairo_run(true, honest);
+    eprintln!("ran in {:.0} s", started.elapsed().as_secs_f64());
+    assert_eq!(run.output, vec![common::short_string("ok")]);
+    eprintln!(
+        "Cairo verifier, whole Cairn proof: {} steps, builtins {:?}",
+        run.steps, run.builtins
     );
+
+    let one = SecureField::from(BaseField::from(1));
+    let mut cases: Vec<(&str, PoseidonProof, &str)> = vec![];
+    let mut p = honest.clone();
+    p.stark_proof.0.sampled_values[1][0][0] += one;
+    cases.push((
+        "a trace value at the out-of-domain point",
+        p,
+        "stark: oods values mismatch",
+    ));
+    let mut p = honest.clone();
+    p.stark_proof.0.sampled_values[2][3][0] += one;
+    cases.push((
+        "an interaction value at the out-of-domain point",
+        p,
+        "stark: oods values mismatch",
+    ));
+    let mut p = honest.clone();
+    p.stark_proof.0.queried_values[1][0][0] += BaseField::from(1);
+    cases.push(("a queried trace value", p, "merkle: root mismatch"));
+    let mut p = honest.clone();
+    p.stark_proof.0.proof_of_work ^= 1;
+    cases.push(("the FRI proof of work", p, "pcs: proof of work"));
+    let mut p = honest.clone();
+    p.stark_proof.0.commitments[0] += starknet_ff::FieldElement::ONE;
+    cases.push(("the preprocessed root", p, "cairo_air: preprocessed trace"));
+    let mut p = honest.clone();
+    p.stark_proof.0.config.fri_config.n_queries = 3;
+    cases.push(("weaker parameters", p, "cairo_air: parameters"));
+    for (what, p, reason) in &cases {
+        assert!(
+            prover::verify_with::<Poseidon252MerkleChannel>(p.clone()).is_err(),
+            "the Rust verifier accepts {what}"
+        );
+        assert_eq!(
+            cairo_run(true, p).output,
+            vec![common::short_string(reason)],
+            "{what}: expected {reason}"
+        );
+    }
 }

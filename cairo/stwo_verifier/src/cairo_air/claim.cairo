@@ -2,7 +2,6 @@
 //! stwo-cairo-serialize), the claim's own checks (`verify_claim`) and mixing both into the
 //! channel. Components are addressed by slot, in `CairoClaim` field order (`layout::slots`).
 
-use core::dict::Felt252Dict;
 use crate::channel::{Channel, ChannelTrait};
 use crate::fields::{M31, QM31, m31, qm31};
 use crate::merkle::hash_leaf;
@@ -333,7 +332,8 @@ fn verify_registers(data: @PublicData) -> Result<(), felt252> {
 
 /// Each relation is used fewer than P times in all (its multiplicities must not wrap).
 fn verify_relation_uses(claim: @CairoClaim, slots: Span<Slot>) -> Result<(), felt252> {
-    let mut totals: Felt252Dict<u128> = Default::default();
+    // Every (relation, rows * uses) term, then one total per relation.
+    let mut terms: Array<(u32, u128)> = array![];
     for i in 0..slots.len() {
         let slot = *slots.at(i);
         if slot.kind == SlotKind::Fixed {
@@ -349,15 +349,20 @@ fn verify_relation_uses(claim: @CairoClaim, slots: Span<Slot>) -> Result<(), fel
             if *log_size > 31 {
                 return Result::Err('cairo_air: relation uses');
             }
+            let rows: u128 = pow2(*log_size).into();
             for (relation, uses) in slot.uses {
-                let key: felt252 = (*relation).into();
-                let rows: u128 = pow2(*log_size).into();
-                totals.insert(key, totals.get(key) + rows * (*uses).into());
+                terms.append((*relation, rows * (*uses).into()));
             }
         }
     }
     for r in 0..layout::N_RELATIONS {
-        if totals.get(r.into()) >= 0x7fffffff {
+        let mut total: u128 = 0;
+        for (relation, n) in terms.span() {
+            if *relation == r {
+                total += *n;
+            }
+        }
+        if total >= 0x7fffffff {
             return Result::Err('cairo_air: relation uses');
         }
     }

@@ -13,9 +13,20 @@ pub const MEMORY_ADDRESS_TO_ID_SPLIT: u32 = 16;
 pub const LARGE_MEMORY_VALUE_ID_BASE: u32 = 1073741824;
 pub const LOG_MEMORY_ADDRESS_BOUND: u32 = 29;
 pub const MEMORY_ADDRESS_TO_ID_SLOT: u32 = 48;
+pub const MEMORY_ID_TO_BIG_SLOT: u32 = 49;
 pub const MEMORY_ADDRESS_TO_ID_RELATION_ID: u32 = 1444891767;
 pub const MEMORY_ID_TO_BIG_RELATION_ID: u32 = 1662111297;
 pub const OPCODES_RELATION_ID: u32 = 428564188;
+
+
+/// Cairn's proving parameters (crates/prover) and its Poseidon252 preprocessed-trace root:
+/// the verifier accepts no other.
+pub const POW_BITS: u32 = 20;
+pub const LOG_BLOWUP_FACTOR: u32 = 1;
+pub const N_QUERIES: u32 = 76;
+pub const LOG_LAST_LAYER_DEGREE_BOUND: u32 = 0;
+pub const FOLD_STEP: u32 = 1;
+pub const PREPROCESSED_ROOT: felt252 = 0x5d30b4449ab831e534acb873ea09821c1f47668a44a577cc8c6949d7f3798c2;
 
 // Relations: 0 MemoryAddressToId; 1 MemoryIdToBig; 2 Opcodes; 3 VerifyInstruction; 4 RangeCheck_11; 5 RangeCheck_18; 6 BlakeRound; 7 RangeCheck_7_2_5; 8 TripleXor32; 9 VerifyBitwiseXor_8; 10 RangeCheck_20; 11 RangeCheck_20_B; 12 RangeCheck_20_C; 13 RangeCheck_20_D; 14 RangeCheck_20_E; 15 RangeCheck_20_F; 16 RangeCheck_20_G; 17 RangeCheck_20_H; 18 RangeCheck_9_9; 19 RangeCheck_9_9_B; 20 RangeCheck_9_9_C; 21 RangeCheck_9_9_D; 22 RangeCheck_9_9_E; 23 RangeCheck_9_9_F; 24 RangeCheck_9_9_G; 25 RangeCheck_9_9_H; 26 RangeCheck_4_4_4_4; 27 RangeCheck_4_3; 28 BlakeG; 29 BlakeRoundSigma; 30 VerifyBitwiseXor_12; 31 VerifyBitwiseXor_4; 32 VerifyBitwiseXor_7; 33 VerifyBitwiseXor_8_B; 34 VerifyBitwiseXor_9; 35 RangeCheck_12; 36 RangeCheck_3_6_6_3; 37 PedersenAggregatorWindowBits18; 38 PedersenAggregatorWindowBits9; 39 PoseidonAggregator; 40 RangeCheck_6; 41 PartialEcMulGeneric; 42 RangeCheck_8; 43 PartialEcMulWindowBits18; 44 PedersenPointsTableWindowBits18; 45 PartialEcMulWindowBits9; 46 PedersenPointsTableWindowBits9; 47 Cube252; 48 Poseidon3PartialRoundsChain; 49 PoseidonFullRoundChain; 50 RangeCheck252Width27; 51 RangeCheck_3_3_3_3_3; 52 RangeCheck_4_4; 53 PoseidonRoundKeys; 54 RangeCheck_18_B;
 

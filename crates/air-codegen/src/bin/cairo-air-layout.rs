@@ -1,11 +1,20 @@
-//! Writes the Cairo verifier's generated claim table, `cairo/stwo_verifier/src/cairo_air/layout.cairo`.
+//! Writes the Cairo verifier's generated Cairo AIR tables and constraints:
+//! `cairo/stwo_verifier/src/cairo_air/{layout,components}.cairo`.
 
 use std::path::PathBuf;
 
-fn main() -> std::io::Result<()> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../cairo/stwo_verifier/src/cairo_air/layout.cairo");
-    std::fs::write(&path, air_codegen::cairo_claim::claim_layout_module())?;
-    println!("wrote {}", path.display());
+use air_codegen::cairo_claim::{air_components_module, claim_layout_module, SUPPORTED};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cairo/stwo_verifier/src/cairo_air");
+    for (file, text) in [
+        ("layout.cairo", claim_layout_module()),
+        ("components.cairo", air_components_module(SUPPORTED)?),
+    ] {
+        let path = dir.join(file);
+        std::fs::write(&path, text)?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }
