@@ -326,10 +326,10 @@ fn committed_generated_cairo_is_current() {
 }
 
 /// The whole proof: the STARK over the generated Cairo AIR after the statement checks. Ignored:
-/// compiling the verifier with its generated constraints takes ~7 min on 2 cores and the run
-/// minutes more (see docs/ONCHAIN.md).
+/// compiling the verifier with its generated constraints takes ~7.5 min on 2 cores (the run, 95M
+/// steps, 30 s; see docs/ONCHAIN.md).
 #[test]
-#[ignore = "compiles for ~7 min and runs for minutes: cargo test --release --workspace --test statement -- --ignored"]
+#[ignore = "compiles for ~7.5 min: cargo test --release --workspace --test statement -- --ignored"]
 fn cairo_verifies_a_cairn_proof_and_rejects_tampered_ones() {
     let honest = proof();
     let started = std::time::Instant::now();
