@@ -236,6 +236,13 @@ fn tampered_statements_are_rejected_for_the_same_reason() {
         "cairo_air: relation uses",
     ));
 
+    // A component outside this verifier's generated AIR: rejected before the transcript.
+    let mut p = honest.clone();
+    p.claim.generic_opcode = Some(cairo_air::components::generic_opcode::Claim { log_size: 4 });
+    p.interaction_claim.generic_opcode =
+        Some(cairo_air::components::generic_opcode::InteractionClaim { claimed_sum: one });
+    cases.push(("an unsupported component", p, "cairo_air: unsupported comp"));
+
     for (what, p, reason) in &cases {
         assert!(
             prover::verify_with::<Poseidon252MerkleChannel>(p.clone()).is_err(),
