@@ -200,7 +200,14 @@ fn explain_failure(
     error: cairo_vm::vm::errors::vm_errors::VirtualMachineError,
 ) -> RunnerError {
     // The entry code marks the panic data just before asserting "no panic"; a failure after
-    // the mark is that assertion, i.e. the program panicked.
+    // the mark is that assertion, i.e. the program panicked. A failing hint is not a panic
+    // (e.g. dictionary bookkeeping at the end of a run), whatever the mark says.
+    if matches!(
+        error,
+        cairo_vm::vm::errors::vm_errors::VirtualMachineError::Hint(_)
+    ) {
+        return RunnerError::Vm(error.to_string());
+    }
     let Some((start, end)) = hints.marker else {
         return RunnerError::Vm(error.to_string());
     };
