@@ -9,3 +9,8 @@ pub fn pow2(n: u32) -> u128 {
     }
     r
 }
+
+/// `2^n` as a u64, for `n < 64`.
+pub fn pow2_u64(n: u32) -> u64 {
+    pow2(n).try_into().unwrap()
+}

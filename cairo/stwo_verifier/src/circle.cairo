@@ -2,6 +2,7 @@
 //! points of the polynomial commitments and the out-of-domain sample points.
 
 use core::num::traits::Zero;
+use crate::bits::pow2_u64;
 use crate::fields::{M31, M31Trait, QM31, QM31Trait, m31, qm31};
 
 #[derive(Copy, Drop, Debug, PartialEq, Serde)]
@@ -111,7 +112,7 @@ pub fn index_to_point(index: u32) -> CirclePoint<M31> {
 /// natural order): index 2^(30 - log_size) + i * 2^(31 - log_size).
 pub fn canonic_coset_at(log_size: u32, i: u32) -> CirclePoint<M31> {
     assert(log_size >= 1 && log_size <= 30, 'circle: coset log size');
-    let step: u64 = pow2(M31_CIRCLE_LOG_ORDER - log_size);
+    let step: u64 = pow2_u64(M31_CIRCLE_LOG_ORDER - log_size);
     let initial: u64 = step / 2;
     let index = (initial + i.into() * step) % 0x80000000;
     index_to_point(index.try_into().unwrap())
@@ -122,6 +123,3 @@ pub fn into_secure(p: CirclePoint<M31>) -> CirclePoint<QM31> {
     CirclePoint { x: QM31Trait::from_m31(p.x), y: QM31Trait::from_m31(p.y) }
 }
 
-fn pow2(n: u32) -> u64 {
-    crate::bits::pow2(n).try_into().unwrap()
-}

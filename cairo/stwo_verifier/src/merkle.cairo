@@ -4,6 +4,7 @@
 //! nodes are `poseidon(left, right)`.
 
 use core::poseidon::hades_permutation;
+use crate::bits::pow2_u64;
 use crate::fields::M31;
 
 const TWO_POW_31: felt252 = 0x80000000;
@@ -74,7 +75,7 @@ pub fn verify(
     if positions.is_empty() {
         return Result::Err('merkle: no queries');
     }
-    let size: u64 = pow2(height);
+    let size: u64 = pow2_u64(height);
     let mut layer: Array<(u32, felt252)> = array![];
     let mut prev: u64 = 0;
     for k in 0..positions.len() {
@@ -130,6 +131,3 @@ pub fn verify(
     Result::Ok(())
 }
 
-fn pow2(n: u32) -> u64 {
-    crate::bits::pow2(n).try_into().unwrap()
-}

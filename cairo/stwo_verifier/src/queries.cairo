@@ -1,12 +1,13 @@
 //! Query positions drawn from the channel (stwo 2.3.0 `core::queries`).
 
+use crate::bits::pow2_u64;
 use crate::channel::{Channel, ChannelTrait};
 
 /// `n_queries` positions below 2^log_domain_size: the low bits of successive `draw_u32s` words,
 /// in draw order (duplicates kept).
 pub fn draw_queries(ref channel: Channel, log_domain_size: u32, n_queries: u32) -> Array<u32> {
     assert(log_domain_size <= 31, 'queries: domain too large');
-    let size: u64 = pow2(log_domain_size);
+    let size: u64 = pow2_u64(log_domain_size);
     let mut out = array![];
     while out.len() < n_queries {
         for word in channel.draw_u32s() {
@@ -47,7 +48,7 @@ pub fn sorted_unique(raw: Span<u32>) -> Array<u32> {
 
 /// Positions of the domain folded `n_folds` times: shifted right, consecutive duplicates merged.
 pub fn fold(positions: Span<u32>, n_folds: u32) -> Array<u32> {
-    let div: u64 = pow2(n_folds);
+    let div: u64 = pow2_u64(n_folds);
     let mut out: Array<u32> = array![];
     let mut last: Option<u32> = Option::None;
     for p in positions {
@@ -60,6 +61,3 @@ pub fn fold(positions: Span<u32>, n_folds: u32) -> Array<u32> {
     out
 }
 
-fn pow2(n: u32) -> u64 {
-    crate::bits::pow2(n).try_into().unwrap()
-}

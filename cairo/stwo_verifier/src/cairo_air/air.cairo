@@ -2,6 +2,7 @@
 //! a generated constraint function from `components`), their trees' column sizes, their mask
 //! points and the composition value at the out-of-domain point.
 
+use crate::bits::pow2_u64;
 use crate::circle::CirclePoint;
 use crate::fields::{QM31, QM31Trait, m31};
 use crate::stark::{Air, canonic_coset_vanishing, mask_point};
@@ -74,7 +75,7 @@ pub fn air_for_claim(claim: @CairoClaim) -> Result<CairoAir, felt252> {
             let mut offset: u32 = 0;
             for log_size in claim.memory_big_log_sizes.span() {
                 parts.append((*log_size, offset));
-                offset += crate::bits::pow2(*log_size).try_into().unwrap();
+                offset += pow2_u64(*log_size).try_into().unwrap();
             }
         } else if let Option::Some(c) = *claim.components.at(slot) {
             parts.append((c.log_size, c.segment_start));
@@ -142,7 +143,7 @@ pub impl CairoAirImpl of CairoAirTrait {
                     Param::Alpha(i) => *elements.alpha_powers.at(*i),
                     Param::ClaimedSum => claimed_sum,
                     Param::ColumnSize => QM31Trait::from_m31(
-                        m31(crate::bits::pow2(*c.log_size).try_into().unwrap()),
+                        m31(pow2_u64(*c.log_size).try_into().unwrap()),
                     ),
                     Param::ClaimValue => QM31Trait::from_m31(m31(*c.claim_value)),
                 };

@@ -2,6 +2,7 @@
 //! stwo-cairo-serialize), the claim's own checks (`verify_claim`) and mixing both into the
 //! channel. Components are addressed by slot, in `CairoClaim` field order (`layout::slots`).
 
+use crate::bits::pow2_u64;
 use crate::channel::{Channel, ChannelTrait};
 use crate::fields::{M31, QM31, m31, qm31};
 use crate::merkle::hash_leaf;
@@ -166,10 +167,6 @@ pub fn read_interaction_claim(ref data: Span<felt252>) -> Option<InteractionClai
     Option::Some(InteractionClaim { claimed_sums, memory_big_claimed_sums, memory_big_total })
 }
 
-fn pow2(n: u32) -> u64 {
-    crate::bits::pow2(n).try_into().unwrap()
-}
-
 /// cairo-air's `verify_claim` and the checks `verify_cairo_ex` makes before the transcript, plus
 /// one it lacks: memory_id_to_big's stated total must be the sum of its parts (cairo-air 1.3.0's
 /// lookup sum reads the total while the components are checked against the parts).
@@ -200,8 +197,8 @@ pub fn verify_claim(claim: @CairoClaim, interaction: @InteractionClaim) -> Resul
     match slot_claim(claim, layout::MEMORY_ADDRESS_TO_ID_SLOT) {
         Option::Some(c) => {
             if c.log_size > 32
-                || pow2(c.log_size)
-                    * layout::MEMORY_ADDRESS_TO_ID_SPLIT.into() > pow2(
+                || pow2_u64(c.log_size)
+                    * layout::MEMORY_ADDRESS_TO_ID_SPLIT.into() > pow2_u64(
                         layout::LOG_MEMORY_ADDRESS_BOUND,
                     ) {
                 return Result::Err('cairo_air: address to id size');
@@ -219,7 +216,7 @@ pub fn verify_claim(claim: @CairoClaim, interaction: @InteractionClaim) -> Resul
         if *log_size > 31 {
             return Result::Err('cairo_air: memory ids');
         }
-        n_ids += pow2(*log_size);
+        n_ids += pow2_u64(*log_size);
     }
     if n_ids == 0 || n_ids - 1 + layout::LARGE_MEMORY_VALUE_ID_BASE.into() >= 0x7fffffff {
         return Result::Err('cairo_air: memory ids');
@@ -286,7 +283,7 @@ fn check_builtin(claim: Option<(ComponentClaim, u32)>, range: SegmentRange) -> R
         return Result::Err('cairo_air: builtin segment');
     }
     let cells: u64 = cells.into();
-    let end = start + pow2(c.log_size) * cells;
+    let end = start + pow2_u64(c.log_size) * cells;
     if (stop - start) % cells != 0 || stop > end || end >= 0x80000000 {
         return Result::Err('cairo_air: builtin segment');
     }
@@ -349,7 +346,7 @@ fn verify_relation_uses(claim: @CairoClaim, slots: Span<Slot>) -> Result<(), fel
             if *log_size > 31 {
                 return Result::Err('cairo_air: relation uses');
             }
-            let rows: u128 = pow2(*log_size).into();
+            let rows: u128 = pow2_u64(*log_size).into();
             for (relation, uses) in slot.uses {
                 terms.append((*relation, rows * (*uses).into()));
             }
