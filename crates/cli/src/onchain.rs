@@ -1,5 +1,6 @@
 //! `cairn devnet` and `cairn deploy`: the Starknet side of the CLI.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -90,21 +91,27 @@ pub fn devnet(a: DevnetArgs) -> Result<()> {
     runtime()?.block_on(async {
         let options = DevnetOptions { seed: a.seed, accounts: a.accounts, port: a.port };
         let devnet = Devnet::start(&options).await?;
-        println!("starknet-devnet listening: {}", devnet.rpc_url());
+        let mut banner = format!("starknet-devnet listening: {}\n", devnet.rpc_url());
         for (i, account) in devnet.accounts().iter().enumerate() {
-            println!(
-                "account {i}: address {:#x} private key {:#x}",
+            banner += &format!(
+                "account {i}: address {:#x} private key {:#x}\n",
                 account.address, account.private_key
             );
         }
         let first = &devnet.accounts()[0];
-        println!(
-            "\nto use account 0:\n  export STARKNET_RPC={} STARKNET_ACCOUNT={:#x} STARKNET_PRIVATE_KEY={:#x}",
+        banner += &format!(
+            "\nto use account 0:\n  export STARKNET_RPC={} STARKNET_ACCOUNT={:#x} STARKNET_PRIVATE_KEY={:#x}\n\nCtrl-C stops the devnet (its state is not kept).\n",
             devnet.rpc_url(),
             first.address,
             first.private_key
         );
-        println!("\nCtrl-C stops the devnet (its state is not kept).");
+        // A reader that went away (`| head`, a test that read the export line) must not stop
+        // the devnet: println! would panic on the broken pipe and take the node down with it.
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = stdout.write_all(banner.as_bytes()).and_then(|()| stdout.flush()) {
+            tracing::debug!("stdout closed: {e}");
+        }
+        drop(stdout);
         tokio::signal::ctrl_c().await?;
         drop(devnet);
         Ok(())
