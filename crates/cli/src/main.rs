@@ -52,6 +52,10 @@ enum Command {
         /// steps of each layer (with --input).
         #[arg(long, requires = "input")]
         compare: bool,
+        /// Print the N functions that take the most steps (callees included), with their own
+        /// steps and call counts: where to optimize Cairo code. Loops show as `fn[span]`.
+        #[arg(long, value_name = "N")]
+        profile: Option<usize>,
     },
     /// Run a package and prove the run; write the proof file.
     Prove {
@@ -285,6 +289,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             args,
             output,
             compare,
+            profile,
         } => {
             let (felts, m) = arguments(&package, &args)?;
             let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
@@ -315,6 +320,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             println!("steps: {}", execution.steps);
+            if let Some(n) = profile {
+                println!("steps by function (total = own + callees; largest {n}):");
+                println!("{:>12} {:>12} {:>10}  function", "total", "own", "calls");
+                for f in runner::function_profile(&program, &execution)?
+                    .iter()
+                    .take(n)
+                {
+                    println!("{:>12} {:>12} {:>10}  {}", f.total, f.own, f.calls, f.name);
+                }
+            }
             let builtins: Vec<String> = execution
                 .builtins
                 .iter()

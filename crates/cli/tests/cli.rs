@@ -21,6 +21,27 @@ fn run_prints_output_and_steps() {
     let out = stdout(&o);
     assert!(out.contains("output: [196608]"), "{out}");
     assert!(out.contains("steps: "), "{out}");
+
+    let o = cairn(&[
+        "run",
+        dir.to_str().unwrap(),
+        "--args",
+        ARGS,
+        "--profile",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("steps by function"))
+        .skip(2)
+        .take_while(|l| !l.starts_with("builtins:"))
+        .collect();
+    // The entry code runs everything; the executable's wrapper next.
+    assert_eq!(table.len(), 2, "{out}");
+    assert!(table[0].ends_with("<entry code>"), "{out}");
+    assert!(table[1].contains("dot_product::"), "{out}");
 }
 
 #[test]

@@ -23,6 +23,7 @@ use cairo_lang_filesystem::db::{
 };
 use cairo_lang_filesystem::ids::{CrateId, Directory};
 use cairo_lang_sierra::program::{GenericArg, Statement};
+use cairo_lang_sierra_generator::replace_ids::DebugReplacer;
 use cairo_lang_utils::bigint::BigIntAsHex;
 use num_bigint::BigInt;
 
@@ -65,6 +66,15 @@ pub struct SourceLines {
     pub lines: Vec<u32>,
 }
 
+/// Bytecode offsets `[start, end)` of one Sierra function (with what the compiler inlined into it).
+#[derive(Debug, Clone)]
+pub struct FunctionSpan {
+    pub start: usize,
+    pub end: usize,
+    /// The function's path, e.g. `cairn_stwo_verifier::pcs::verify_values`.
+    pub name: String,
+}
+
 /// A compiled executable, ready for the VM.
 #[derive(Debug, Clone)]
 pub struct CompiledProgram {
@@ -82,6 +92,8 @@ pub struct CompiledProgram {
     pub panic_sites: Vec<PanicSite>,
     /// Code that comes from the package's `src/lib.cairo`, by statement (for step profiles).
     pub source_lines: Vec<SourceLines>,
+    /// Every Sierra function's code, by increasing offset (for [`crate::function_profile`]).
+    pub functions: Vec<FunctionSpan>,
 }
 
 /// The corelib folder: `$CAIRN_CORELIB`, else `build/corelib/src` of this repository.
@@ -228,6 +240,7 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
 
     let panic_sites = find_panic_sites(&db, &compiled, header_len, &crate_ids);
     let source_lines = find_source_lines(&db, &compiled, header_len, &dir.join("src/lib.cairo"));
+    let functions = function_spans(&db, &compiled, header_len, assembled.bytecode.len());
     Ok(CompiledProgram {
         name: package.name.clone(),
         bytecode: assembled.bytecode,
@@ -236,6 +249,7 @@ pub fn compile_package(dir: &Path) -> Result<CompiledProgram, RunnerError> {
         used_builtins,
         panic_sites,
         source_lines,
+        functions,
     })
 }
 
@@ -393,6 +407,46 @@ fn find_source_lines(
         }
     }
     out
+}
+
+/// Each Sierra function's bytecode: from its entry statement to the next function's.
+fn function_spans(
+    db: &RootDatabase,
+    compiled: &cairo_lang_executable::compile::CompileExecutableResult,
+    header_len: usize,
+    code_end: usize,
+) -> Vec<FunctionSpan> {
+    // The compiled program's function ids are bare numbers; names come from the database.
+    let mut sierra = compiled.builder.sierra_program().clone();
+    DebugReplacer { db }.enrich_function_names(&mut sierra);
+    let info = &compiled
+        .builder
+        .casm_program()
+        .debug_info
+        .sierra_statement_info;
+    let mut starts: Vec<(usize, String)> = sierra
+        .funcs
+        .iter()
+        .filter_map(|f| {
+            let start = info.get(f.entry_point.0)?.start_offset + header_len;
+            let name =
+                f.id.debug_name
+                    .as_ref()
+                    .map_or_else(|| format!("function {}", f.id.id), |n| n.to_string());
+            Some((start, name))
+        })
+        .collect();
+    starts.sort();
+    let mut spans: Vec<FunctionSpan> = Vec::with_capacity(starts.len());
+    for (i, (start, name)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(code_end, |next| next.0);
+        spans.push(FunctionSpan {
+            start: *start,
+            end,
+            name: name.clone(),
+        });
+    }
+    spans
 }
 
 /// Finds the Sierra statements that create a `PanicResult::Err`, with their source locations.

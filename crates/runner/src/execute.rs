@@ -303,3 +303,80 @@ pub fn line_profile(
     *profile.entry(0).or_insert(0) += pending;
     Ok(profile)
 }
+
+/// Cairo steps of one function in a run (see [`function_profile`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSteps {
+    pub name: String,
+    /// Steps in the function's own code, including what the compiler inlined into it.
+    pub own: usize,
+    /// Steps from entering the function until it returned, callees included; a recursive
+    /// function (Cairo's loops) counts from its outermost call.
+    pub total: usize,
+    /// Times it was called (each loop iteration is a call).
+    pub calls: usize,
+}
+
+/// Cairo steps by function, most `total` first. Frames are told apart by `fp`: in Cairo `ap`
+/// only grows, so a callee's frame always lies above its caller's.
+pub fn function_profile(
+    compiled: &CompiledProgram,
+    execution: &Execution,
+) -> Result<Vec<FunctionSteps>, RunnerError> {
+    let trace = execution
+        .runner
+        .get_relocatable_trace()
+        .map_err(|e| RunnerError::Vm(format!("no trace: {e}")))?;
+    let spans = &compiled.functions;
+    // Index `spans.len()` stands for code outside every function (our prologue, entry code).
+    let function_at = |pc: &Relocatable| {
+        let i = spans.partition_point(|s| s.start <= pc.offset);
+        match i.checked_sub(1) {
+            Some(j) if pc.segment_index == 0 && pc.offset < spans[j].end => j,
+            _ => spans.len(),
+        }
+    };
+    let n = spans.len() + 1;
+    let (mut own, mut total, mut calls) = (vec![0; n], vec![0; n], vec![0; n]);
+    let (mut active, mut since) = (vec![0usize; n], vec![0usize; n]);
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    // A function's total grows when its outermost activation returns.
+    fn leave(f: usize, step: usize, active: &mut [usize], since: &[usize], total: &mut [usize]) {
+        active[f] -= 1;
+        if active[f] == 0 {
+            total[f] += step - since[f];
+        }
+    }
+    for (step, entry) in trace.iter().enumerate() {
+        let f = function_at(&entry.pc);
+        own[f] += 1;
+        while stack.last().is_some_and(|&(fp, _)| fp > entry.fp) {
+            let (_, g) = stack.pop().unwrap();
+            leave(g, step, &mut active, &since, &mut total);
+        }
+        if stack.last().is_none_or(|&(fp, _)| fp < entry.fp) {
+            stack.push((entry.fp, f));
+            calls[f] += 1;
+            if active[f] == 0 {
+                since[f] = step;
+            }
+            active[f] += 1;
+        }
+    }
+    while let Some((_, g)) = stack.pop() {
+        leave(g, trace.len(), &mut active, &since, &mut total);
+    }
+    let mut out: Vec<FunctionSteps> = (0..n)
+        .filter(|&f| own[f] > 0 || total[f] > 0)
+        .map(|f| FunctionSteps {
+            name: spans
+                .get(f)
+                .map_or_else(|| "<entry code>".to_string(), |s| s.name.clone()),
+            own: own[f],
+            total: total[f],
+            calls: calls[f],
+        })
+        .collect();
+    out.sort_by(|a, b| b.total.cmp(&a.total).then(b.own.cmp(&a.own)));
+    Ok(out)
+}

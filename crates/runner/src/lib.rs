@@ -17,11 +17,11 @@ mod panic;
 
 pub use cairo_vm::Felt252;
 pub use compile::{
-    compile_package, corelib_dir, package_db, reported_crates, CompiledProgram, PanicSite,
-    SourceLines, STWO_BUILTINS,
+    compile_package, corelib_dir, package_db, reported_crates, CompiledProgram, FunctionSpan,
+    PanicSite, SourceLines, STWO_BUILTINS,
 };
 pub use error::RunnerError;
-pub use execute::{execute, line_profile, vm_program, Execution};
+pub use execute::{execute, function_profile, line_profile, vm_program, Execution, FunctionSteps};
 pub use package::Package;
 pub use panic::{describe_panic, short_string};
 

@@ -141,3 +141,50 @@ fn felt_arguments_parse_strictly() {
         "the prime itself is not a felt"
     );
 }
+
+#[test]
+fn function_profile_charges_steps_to_callers_and_callees() {
+    let dir = std::env::temp_dir().join(format!("cairn-profile-{}", std::process::id()));
+    write_package(
+        &dir,
+        "profiled",
+        "#[executable]\nfn main(n: u32) -> u32 {\n    let mut s = 0;\n    for i in 0..n {\n        s += work(i);\n    }\n    s\n}\n\n#[inline(never)]\nfn work(i: u32) -> u32 {\n    let mut a = i;\n    for _ in 0..10_u32 {\n        a = (a * 3 + 1) % 1000;\n    }\n    a\n}\n",
+    );
+    let program = runner::compile_package(&dir).unwrap();
+    let profile_for = |n: u32| {
+        let run = runner::execute(&program, &[Felt252::from(n)]).unwrap();
+        let profile = runner::function_profile(&program, &run).unwrap();
+        (run.steps, profile)
+    };
+    // Loops compile to recursive functions named after their span: match by prefix.
+    let find = |p: &[runner::FunctionSteps], name: &str| {
+        p.iter()
+            .find(|f| match name.strip_suffix('[') {
+                Some(_) => f.name.starts_with(name),
+                None => f.name == name,
+            })
+            .unwrap_or_else(|| panic!("no {name} in {p:#?}"))
+            .clone()
+    };
+    let (steps, profile) = profile_for(4);
+    let (steps8, profile8) = profile_for(8);
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Every step belongs to exactly one function's own code.
+    assert_eq!(profile.iter().map(|f| f.own).sum::<usize>(), steps);
+    assert_eq!(find(&profile, "<entry code>").total, steps);
+    let work = find(&profile, "profiled::work");
+    let (main_loop, work_loop) = (
+        find(&profile, "profiled::main["),
+        find(&profile, "profiled::work["),
+    );
+    let work8 = find(&profile8, "profiled::work");
+    // One call per iteration, plus the one that ends the loop.
+    assert_eq!((work.calls, work8.calls, main_loop.calls), (4, 8, 5));
+    assert_eq!(work_loop.calls, 4 * 11);
+    // Each call of `work` costs the same: twice the calls, twice the steps.
+    assert_eq!(work8.total, 2 * work.total);
+    // Callees' steps count in their callers' totals, once (recursion included).
+    assert_eq!(work.total, work.own + work_loop.total);
+    assert_eq!(main_loop.total, main_loop.own + work.total);
+    assert!(steps8 > steps);
+}
