@@ -350,6 +350,14 @@ fn cairo_verifies_a_cairn_proof_and_rejects_tampered_ones() {
         "Cairo verifier, whole Cairn proof: {} steps, builtins {:?}",
         run.steps, run.builtins
     );
+    // Where the steps go (docs/ONCHAIN.md): the 40 largest totals.
+    let profile = runner::function_profile(cairo_program(true), &run).unwrap();
+    for f in profile.iter().take(40) {
+        eprintln!(
+            "{:>11} total {:>11} own {:>9} calls  {}",
+            f.total, f.own, f.calls, f.name
+        );
+    }
 
     let one = SecureField::from(BaseField::from(1));
     let mut cases: Vec<(&str, PoseidonProof, &str)> = vec![];

@@ -5,6 +5,7 @@
 use crate::bits::pow2_u64;
 use crate::circle::CirclePoint;
 use crate::fields::{QM31, QM31Trait, m31};
+use crate::queries::sorted_unique;
 use crate::stark::{Air, canonic_coset_vanishing, mask_point};
 use super::claim::{CairoClaim, InteractionClaim, SlotKind};
 use super::components::{component_info, evaluate, preprocessed_log_sizes, seq_column};
@@ -178,16 +179,12 @@ pub impl CairoAirAir of Air<CairoAir> {
                 read.append(*i);
             }
         }
-        let read = sorted(read.span());
+        let read = sorted_unique(read.span());
         let mut next = 0;
         let mut preprocessed = array![];
         for i in 0..preprocessed_log_sizes().len() {
-            let mut is_read = false;
-            while next < read.len() && *read.at(next) == i {
-                is_read = true;
+            if next < read.len() && *read.at(next) == i {
                 next += 1;
-            }
-            if is_read {
                 preprocessed.append(array![point].span());
             } else {
                 preprocessed.append(array![].span());
@@ -249,25 +246,4 @@ fn append_points(
         }
         tree.append(points.span());
     }
-}
-
-/// `values` in increasing order (insertion sort: a few dozen column indices).
-fn sorted(values: Span<u32>) -> Span<u32> {
-    let mut out: Array<u32> = array![];
-    for v in values {
-        let mut merged = array![];
-        let mut placed = false;
-        for x in out.span() {
-            if !placed && *v < *x {
-                merged.append(*v);
-                placed = true;
-            }
-            merged.append(*x);
-        }
-        if !placed {
-            merged.append(*v);
-        }
-        out = merged;
-    }
-    out.span()
 }
