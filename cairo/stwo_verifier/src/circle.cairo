@@ -3,7 +3,7 @@
 
 use core::num::traits::Zero;
 use crate::bits::pow2_u64;
-use crate::fields::{M31, M31Trait, QM31, QM31Trait, m31, qm31};
+use crate::fields::{M31, M31Trait, QM31, QM31Trait, m31, m31_from_felt, qm31};
 
 #[derive(Copy, Drop, Debug, PartialEq, Serde)]
 pub struct CirclePoint<F> {
@@ -102,10 +102,60 @@ pub impl CirclePointImpl<
     }
 }
 
-/// The M31 point `index * generator` (index taken mod 2^31).
+/// The M31 generator doubled k times, k = 0..30 (checked against stwo through `index_to_point`).
+const DOUBLINGS: [(u32, u32); 31] = [
+    (2, 1268011823),
+    (7, 777079998),
+    (97, 141701737),
+    (18817, 1720333214),
+    (708158977, 683185920),
+    (334835419, 1444967316),
+    (2042371533, 1362265296),
+    (212706801, 1223819887),
+    (421007138, 256177860),
+    (6346213, 905523693),
+    (1022251061, 788094511),
+    (1633461177, 574296567),
+    (595037635, 2111542451),
+    (1799120754, 343598868),
+    (438833264, 1327019128),
+    (1389168750, 838891026),
+    (1543902459, 1632329423),
+    (1330239767, 1446369578),
+    (1420207432, 2023238517),
+    (2015554631, 1088093947),
+    (996212859, 1140996376),
+    (1434706457, 1835793811),
+    (13610297, 1064696601),
+    (785043271, 1260750973),
+    (838195206, 1774253895),
+    (579625837, 1690787918),
+    (1179735656, 1241207368),
+    (590768354, 978592373),
+    (32768, 2147450879),
+    (0, 2147483646),
+    (2147483646, 0),
+];
+
+/// The M31 point `index * generator` (index taken mod 2^31): the sum of the doublings for the
+/// index's bits, each sum's coordinates reduced once.
 pub fn index_to_point(index: u32) -> CirclePoint<M31> {
-    let reduced: u128 = (index % 0x80000000).into();
-    m31_circle_gen().mul(reduced)
+    let mut rest = index % 0x80000000;
+    let (mut x, mut y): (felt252, felt252) = (1, 0);
+    let mut doublings = DOUBLINGS.span();
+    while rest != 0 {
+        let (dx, dy) = *doublings.pop_front().unwrap();
+        let (half, bit) = DivRem::div_rem(rest, 2);
+        if bit == 1 {
+            let (dx, dy): (felt252, felt252) = (dx.into(), dy.into());
+            let nx = m31_from_felt(x * dx - y * dy);
+            let ny = m31_from_felt(x * dy + y * dx);
+            x = nx.v.into();
+            y = ny.v.into();
+        }
+        rest = half;
+    }
+    CirclePoint { x: m31(x.try_into().unwrap()), y: m31(y.try_into().unwrap()) }
 }
 
 /// The point of index `i` of the canonic coset of size 2^log_size (stwo's `CanonicCoset::at`,

@@ -4,7 +4,7 @@
 //! the STARK verifier over an `Air` trait; the Cairo AIR's checks around the STARK (`cairo_air`).
 //! The Cairo AIR's generated constraint code is not wired in yet.
 
-mod bits;
+pub mod bits;
 pub mod cairo_air;
 pub mod channel;
 pub mod circle;

@@ -5,10 +5,11 @@
 
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, CirclePointTrait, index_to_point, into_secure};
-use crate::fields::{CM31, CM31Trait, M31, QM31, QM31Trait};
+use crate::fields::{CM31, CM31Trait, M31, QM31, QM31Trait, m31_from_felt};
 use crate::fri::{CosetTrait, bit_reverse_index, circle_domain_at};
 use crate::fri_verifier::{FriConfig, FriProof, FriVerifierTrait};
 use crate::merkle;
+use crate::queries::sorted_unique;
 
 pub const ERR_SHAPE: felt252 = 'pcs: proof shape';
 pub const ERR_CONFIG: felt252 = 'pcs: config mismatch';
@@ -57,12 +58,15 @@ struct Sample {
     coeff: QM31,
 }
 
-/// The samples at one point, with each column's line coefficients (a, b, c).
+/// The samples at one point: per column its index and the coordinates of its line coefficient
+/// `c` (felts, for lazy sums), and the sums of the columns' `a` and `b` (they do not depend on
+/// the column's value).
 #[derive(Drop)]
 struct Batch {
     point: CirclePoint<QM31>,
-    columns: Span<u32>,
-    lines: Span<(QM31, QM31, QM31)>,
+    columns: Span<(u32, felt252, felt252, felt252, felt252)>,
+    a_sum: QM31,
+    b_sum: QM31,
 }
 
 #[generate_trait]
@@ -263,24 +267,16 @@ fn open_tree(
     merkle::verify(tree.root, tree.height, unique.span(), rows.span(), witness)
 }
 
-/// Indices of `keys` stably sorted by key (insertion sort: tens of queries).
+/// Indices of `keys` stably sorted by key: one sweep per distinct key (a tree's ~1,000 columns
+/// have a few dozen log sizes; an insertion sort over them cost millions of steps).
 fn sort_by_key(keys: Span<u32>) -> Span<u32> {
     let mut sorted: Array<u32> = array![];
-    for i in 0..keys.len() {
-        let key = *keys.at(i);
-        let mut next = array![];
-        let mut placed = false;
-        for j in sorted.span() {
-            if !placed && key < *keys.at(*j) {
-                next.append(i);
-                placed = true;
+    for key in sorted_unique(keys) {
+        for i in 0..keys.len() {
+            if *keys.at(i) == key {
+                sorted.append(i);
             }
-            next.append(*j);
         }
-        if !placed {
-            next.append(i);
-        }
-        sorted = next;
     }
     sorted.span()
 }
@@ -340,14 +336,22 @@ fn sample_batches(
         }
         seen.append(point);
         let mut columns = array![];
-        let mut lines = array![];
+        let (mut a_sum, mut b_sum) = (QM31Trait::zero(), QM31Trait::zero());
         for other in samples {
             if *other.point == point {
-                columns.append(*other.column);
-                lines.append(line_coeffs(point, *other.value, *other.coeff));
+                let (a, b, c) = line_coeffs(point, *other.value, *other.coeff);
+                a_sum = a_sum + a;
+                b_sum = b_sum + b;
+                columns
+                    .append(
+                        (
+                            *other.column, c.a.a.v.into(), c.a.b.v.into(), c.b.a.v.into(),
+                            c.b.b.v.into(),
+                        ),
+                    );
             }
         }
-        batches.append(Batch { point, columns: columns.span(), lines: lines.span() });
+        batches.append(Batch { point, columns: columns.span(), a_sum, b_sum });
     }
     batches
 }
@@ -382,12 +386,21 @@ fn row_quotient(
         let dx = CM31 { a: p.x.a.a - domain_point.x, b: p.x.a.b };
         let dy = CM31 { a: p.y.a.a - domain_point.y, b: p.y.a.b };
         let denominator = dx * p.y.b - dy * p.x.b;
-        let mut numerator = QM31Trait::zero();
-        for i in 0..(*batch.columns).len() {
-            let (a, b, c): (QM31, QM31, QM31) = *(*batch.lines).at(i);
-            let value: M31 = *(*columns.at(*(*batch.columns).at(i))).at(row);
-            numerator = numerator + c.mul_m31(value) - (a.mul_m31(domain_point.y) + b);
+        // sum c * value coordinate-wise in felt252: ~2^62 per product, reduced once.
+        let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
+        for entry in *batch.columns {
+            let (column, c0, c1, c2, c3) = *entry;
+            let value: felt252 = (*(*columns.at(column)).at(row)).v.into();
+            s0 += c0 * value;
+            s1 += c1 * value;
+            s2 += c2 * value;
+            s3 += c3 * value;
         }
+        let c_value = QM31 {
+            a: CM31 { a: m31_from_felt(s0), b: m31_from_felt(s1) },
+            b: CM31 { a: m31_from_felt(s2), b: m31_from_felt(s3) },
+        };
+        let numerator = c_value - ((*batch.a_sum).mul_m31(domain_point.y) + *batch.b_sum);
         acc = acc + numerator.mul_cm31(denominator.inverse());
     }
     acc

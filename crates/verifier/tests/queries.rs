@@ -52,3 +52,25 @@ fn queries_match_stwo() {
         assert_eq!(run.output, want, "seed {seed}, log size {log_size}");
     }
 }
+
+#[test]
+fn powers_of_two_are_exact() {
+    let program = common::program(
+        r#"
+use cairn_stwo_verifier::bits::pow2;
+
+#[executable]
+fn main() -> Array<felt252> {
+    let mut out = array![];
+    for n in 0..128_u32 {
+        out.append(pow2(n).into());
+    }
+    out
+}
+"#,
+    );
+    let run = runner::execute(&program, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let mut want = vec![Felt::from(128)];
+    want.extend((0..128).map(|n| Felt::from(1u128 << n)));
+    assert_eq!(run.output, want);
+}
