@@ -340,8 +340,12 @@ fn committed_generated_cairo_is_current() {
 fn cairo_verifies_a_cairn_proof_and_rejects_tampered_ones() {
     let honest = proof();
     let started = std::time::Instant::now();
-    let _ = cairo_program(true);
-    eprintln!("compiled in {:.0} s", started.elapsed().as_secs_f64());
+    let program = cairo_program(true);
+    eprintln!(
+        "compiled in {:.0} s: {} bytecode felts",
+        started.elapsed().as_secs_f64(),
+        program.bytecode.len()
+    );
     let started = std::time::Instant::now();
     let run = cairo_run(true, honest);
     eprintln!("ran in {:.0} s", started.elapsed().as_secs_f64());
