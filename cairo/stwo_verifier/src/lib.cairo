@@ -2,7 +2,7 @@
 //! (stwo 2.3.0) by `crates/verifier`'s tests. Built bottom-up: fields, the Fiat-Shamir channel,
 //! Merkle decommitments, the circle group, FRI folds, the FRI verifier, the commitment scheme and
 //! the STARK verifier over an `Air` trait; the Cairo AIR's checks around the STARK (`cairo_air`).
-//! The Cairo AIR's generated constraint code is not wired in yet.
+//! Proofs arrive in stwo-cairo-serialize's layout, queried values packed (`packed`).
 
 pub mod bits;
 pub mod cairo_air;
@@ -12,6 +12,7 @@ pub mod fields;
 pub mod fri;
 pub mod fri_verifier;
 pub mod merkle;
+pub mod packed;
 pub mod pcs;
 pub mod poly;
 pub mod queries;

@@ -9,6 +9,7 @@ use crate::fields::{CM31, CM31Trait, M31, QM31, QM31Trait, m31_from_felt};
 use crate::fri::{CosetTrait, bit_reverse_index, circle_domain_at};
 use crate::fri_verifier::{FriConfig, FriProof, FriVerifierTrait};
 use crate::merkle;
+use crate::packed;
 use crate::queries::sorted_unique;
 
 pub const ERR_SHAPE: felt252 = 'pcs: proof shape';
@@ -24,7 +25,7 @@ pub struct PcsConfig {
 
 /// Per tree, per column: the values at the column's sample points; the columns' values at the
 /// query positions; each tree's Merkle siblings.
-#[derive(Drop, Debug, Serde)]
+#[derive(Drop, Debug)]
 pub struct CommitmentSchemeProof {
     pub config: PcsConfig,
     pub commitments: Array<felt252>,
@@ -33,6 +34,33 @@ pub struct CommitmentSchemeProof {
     pub queried_values: Array<Array<Array<M31>>>,
     pub proof_of_work: u64,
     pub fri_proof: FriProof,
+}
+
+/// stwo-cairo-serialize's layout, except the queried values: packed (`packed`).
+pub impl CommitmentSchemeProofSerde of Serde<CommitmentSchemeProof> {
+    fn serialize(self: @CommitmentSchemeProof, ref output: Array<felt252>) {
+        self.config.serialize(ref output);
+        self.commitments.serialize(ref output);
+        self.sampled_values.serialize(ref output);
+        self.decommitments.serialize(ref output);
+        packed::write_trees(self.queried_values, ref output);
+        self.proof_of_work.serialize(ref output);
+        self.fri_proof.serialize(ref output);
+    }
+
+    fn deserialize(ref serialized: Span<felt252>) -> Option<CommitmentSchemeProof> {
+        Option::Some(
+            CommitmentSchemeProof {
+                config: Serde::deserialize(ref serialized)?,
+                commitments: Serde::deserialize(ref serialized)?,
+                sampled_values: Serde::deserialize(ref serialized)?,
+                decommitments: Serde::deserialize(ref serialized)?,
+                queried_values: packed::read_trees(ref serialized)?,
+                proof_of_work: Serde::deserialize(ref serialized)?,
+                fri_proof: Serde::deserialize(ref serialized)?,
+            },
+        )
+    }
 }
 
 #[derive(Drop, Copy)]

@@ -8,12 +8,19 @@
 //! Status (issue #5, stage B): `cairo_air::verify_cairo` verifies Cairn's proofs (Poseidon252
 //! channel, serialized by [`proof_felts`]) in the Cairo VM: claim, transcript, interaction proof
 //! of work, lookup sum with public memory, then the STARK over the generated Cairo AIR (the
-//! components Cairn's programs use). ~95M steps for a small program: not yet on chain.
+//! components Cairn's programs use). ~28.5M steps for a small program: not yet on chain.
 
 use std::path::{Path, PathBuf};
 
 use starknet_ff::FieldElement;
+use stwo::core::fields::m31::BaseField;
+use stwo::core::pcs::quotients::CommitmentSchemeProof;
+use stwo::core::vcs_lifted::MerkleHasherLifted;
 use stwo_cairo_serialize::CairoSerialize;
+
+/// M31 values per felt in packed columns (`cairn_stwo_verifier::packed`): four in the low 128
+/// bits, three in the high ones, 31 bits each.
+pub const M31S_PER_FELT: usize = 7;
 
 /// A Cairn proof (Poseidon252 channel) as the Cairo verifier reads it: the statement
 /// (`cairo_air::CairoStatement`: claim, interaction proof of work, interaction claim, channel
@@ -24,7 +31,52 @@ pub fn proof_felts(proof: &prover::PoseidonProof) -> Vec<FieldElement> {
     proof.interaction_pow.serialize(&mut felts);
     proof.interaction_claim.serialize(&mut felts);
     proof.channel_salt.serialize(&mut felts);
-    proof.stark_proof.serialize(&mut felts);
+    felts.extend(stark_proof_felts(&proof.stark_proof.0));
+    felts
+}
+
+/// A STARK proof as the Cairo verifier reads it (`pcs::CommitmentSchemeProof`):
+/// stwo-cairo-serialize's layout, except the queried values, packed: per tree its column count,
+/// per column its length and then the values seven to a felt. They are ~77% of a proof; packed,
+/// a proof needs about a quarter of the calldata.
+pub fn stark_proof_felts<H: MerkleHasherLifted>(
+    proof: &CommitmentSchemeProof<H>,
+) -> Vec<FieldElement>
+where
+    H::Hash: CairoSerialize,
+{
+    let mut felts = vec![];
+    proof.config.serialize(&mut felts);
+    proof.commitments.0.serialize(&mut felts);
+    proof.sampled_values.0.serialize(&mut felts);
+    proof.decommitments.0.serialize(&mut felts);
+    felts.push(proof.queried_values.len().into());
+    for tree in proof.queried_values.iter() {
+        felts.push(tree.len().into());
+        for column in tree {
+            felts.extend(packed_column(column));
+        }
+    }
+    proof.proof_of_work.serialize(&mut felts);
+    proof.fri_proof.serialize(&mut felts);
+    felts
+}
+
+/// One column in the packed layout: its length, then the values seven to a felt.
+pub fn packed_column(values: &[BaseField]) -> Vec<FieldElement> {
+    let mut felts = vec![values.len().into()];
+    for chunk in values.chunks(M31S_PER_FELT) {
+        let half = |part: &[BaseField]| {
+            part.iter()
+                .rev()
+                .fold(0u128, |acc, v| (acc << 31) | u128::from(v.0))
+        };
+        let (low, high) = chunk.split_at(chunk.len().min(4));
+        let mut bytes = [0u8; 32];
+        bytes[..16].copy_from_slice(&half(high).to_be_bytes());
+        bytes[16..].copy_from_slice(&half(low).to_be_bytes());
+        felts.push(FieldElement::from_bytes_be(&bytes).expect("below 2^221"));
+    }
     felts
 }
 

@@ -162,7 +162,7 @@ fn cairo_verdict(program: &runner::CompiledProgram, proof: &Proof, points: &Poin
             }
         }
     }
-    proof.serialize(&mut felts);
+    felts.extend(verifier::stark_proof_felts(proof));
     let args: Vec<Felt> = felts.into_iter().map(common::felt).collect();
     let run = runner::execute(program, &args).unwrap_or_else(|e| panic!("{e}"));
     run.output[0]

@@ -243,7 +243,7 @@ fn cairo_run(
     SEED.serialize(&mut felts);
     config().serialize(&mut felts);
     tree_log_sizes().serialize(&mut felts);
-    proof.serialize(&mut felts);
+    felts.extend(verifier::stark_proof_felts(&proof.0));
     let args: Vec<Felt> = felts.into_iter().map(common::felt).collect();
     runner::execute(program, &args).unwrap_or_else(|e| panic!("{e}"))
 }

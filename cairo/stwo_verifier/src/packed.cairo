@@ -1,0 +1,101 @@
+//! Columns of M31 values packed seven to a felt: the queried values are ~77% of a Cairn proof,
+//! and calldata is what a Starknet transaction is short of. A felt holds values 0-3 in its low
+//! 128 bits and 4-6 in its high 128 bits, 31 bits each from the bottom; unused bits are zero.
+//! Layout of one column: its length, then ceil(length / 7) felts.
+
+use crate::fields::{M31, P};
+
+pub const PER_FELT: u32 = 7;
+const SHIFT: u128 = 0x80000000;
+
+/// Reads one packed column; `None` if a value is not below P, a felt has bits beyond its
+/// values, or the data ends early.
+pub fn read_column(ref serialized: Span<felt252>) -> Option<Array<M31>> {
+    let n: u32 = Serde::deserialize(ref serialized)?;
+    let mut out = array![];
+    let mut left = n;
+    while left != 0 {
+        let word: u256 = (*serialized.pop_front()?).into();
+        let take = if left < PER_FELT {
+            left
+        } else {
+            PER_FELT
+        };
+        let low = if take < 4 {
+            take
+        } else {
+            4
+        };
+        unpack(word.low, low, ref out)?;
+        unpack(word.high, take - low, ref out)?;
+        left -= take;
+    }
+    Option::Some(out)
+}
+
+fn unpack(word: u128, count: u32, ref out: Array<M31>) -> Option<()> {
+    let mut rest = word;
+    for _ in 0..count {
+        let (q, r) = DivRem::div_rem(rest, SHIFT.try_into().unwrap());
+        let v: u32 = r.try_into().unwrap();
+        if v >= P {
+            return Option::None;
+        }
+        out.append(M31 { v });
+        rest = q;
+    }
+    if rest != 0 {
+        return Option::None;
+    }
+    Option::Some(())
+}
+
+/// Writes one column in the packed layout (`read_column`'s inverse).
+pub fn write_column(values: Span<M31>, ref output: Array<felt252>) {
+    output.append(values.len().into());
+    let mut i = 0;
+    while i < values.len() {
+        let (mut low, mut high): (u128, u128) = (0, 0);
+        let (mut k, mut scale): (u32, u128) = (0, 1);
+        while k < PER_FELT && i + k < values.len() {
+            if k == 4 {
+                scale = 1;
+            }
+            let v: u128 = (*values.at(i + k)).v.into();
+            if k < 4 {
+                low += v * scale;
+            } else {
+                high += v * scale;
+            }
+            scale *= SHIFT;
+            k += 1;
+        }
+        output.append(u256 { low, high }.try_into().unwrap());
+        i += k;
+    }
+}
+
+/// Per tree, per column, packed.
+pub fn read_trees(ref serialized: Span<felt252>) -> Option<Array<Array<Array<M31>>>> {
+    let n_trees: u32 = Serde::deserialize(ref serialized)?;
+    let mut trees = array![];
+    for _ in 0..n_trees {
+        let n_columns: u32 = Serde::deserialize(ref serialized)?;
+        let mut columns = array![];
+        for _ in 0..n_columns {
+            columns.append(read_column(ref serialized)?);
+        }
+        trees.append(columns);
+    }
+    Option::Some(trees)
+}
+
+pub fn write_trees(trees: @Array<Array<Array<M31>>>, ref output: Array<felt252>) {
+    output.append(trees.len().into());
+    for tree in trees.span() {
+        output.append(tree.len().into());
+        for column in tree.span() {
+            write_column(column.span(), ref output);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Queried values travel packed seven M31s to a felt (`cairn_stwo_verifier::packed`): Cairo reads
+//! what `verifier::stark_proof_felts` packs, writes the same felts back, and rejects encodings that
+//! are not canonical (a value equal to P, bits beyond the last value, a missing felt).
+
+mod common;
+
+use starknet_types_core::felt::Felt;
+use stwo::core::fields::m31::BaseField;
+
+const MAIN: &str = r#"
+use cairn_stwo_verifier::packed::{read_trees, write_trees};
+
+#[executable]
+fn main(data: Array<felt252>) -> Array<felt252> {
+    let mut input = data.span();
+    let mut out = array![];
+    match read_trees(ref input) {
+        Option::Some(trees) => {
+            if input.len() != 0 {
+                return array!['trailing data'];
+            }
+            out.append('ok');
+            write_trees(@trees, ref out);
+            for tree in trees.span() {
+                for column in tree.span() {
+                    for v in column.span() {
+                        out.append((*v.v).into());
+                    }
+                }
+            }
+        },
+        Option::None => out.append('rejected'),
+    }
+    out
+}
+"#;
+
+/// The packed felts of one tree with these columns (the layout `stark_proof_felts` writes).
+fn packed(columns: &[Vec<u32>]) -> Vec<Felt> {
+    let mut felts = vec![Felt::from(1u32), Felt::from(columns.len())];
+    for column in columns {
+        felts.push(Felt::from(column.len()));
+        for chunk in column.chunks(verifier::M31S_PER_FELT) {
+            let half = |part: &[u32]| part.iter().rev().fold(0u128, |a, &v| (a << 31) | v as u128);
+            let (low, high) = chunk.split_at(chunk.len().min(4));
+            felts.push(
+                Felt::from(half(high)) * Felt::from(1u128 << 64) * Felt::from(1u128 << 64)
+                    + Felt::from(half(low)),
+            );
+        }
+    }
+    felts
+}
+
+fn run(program: &runner::CompiledProgram, data: &[Felt]) -> Vec<Felt> {
+    let mut args = vec![Felt::from(data.len())];
+    args.extend_from_slice(data);
+    let out = runner::execute(program, &args)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .output;
+    out[1..].to_vec()
+}
+
+#[test]
+fn packed_columns_round_trip_and_reject_non_canonical_encodings() {
+    let program = common::program(MAIN);
+    let p = (1u32 << 31) - 1;
+    // Lengths around the felt boundaries (0, 1, 4, 6, 7, 8, 14, 15) and the extreme values.
+    let columns: Vec<Vec<u32>> = [0usize, 1, 4, 6, 7, 8, 14, 15]
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            (0..n)
+                .map(|j| match (i + j) % 3 {
+                    0 => p - 1,
+                    1 => 0,
+                    _ => common::random_m31s(1, (i * 31 + j) as u64)[0],
+                })
+                .collect()
+        })
+        .collect();
+    let data = packed(&columns);
+    let out = run(&program, &data);
+    assert_eq!(out[0], common::short_string("ok"));
+    let n_packed = data.len();
+    assert_eq!(
+        &out[1..1 + n_packed],
+        &data[..],
+        "Cairo writes back the same felts"
+    );
+    let flat: Vec<Felt> = columns.iter().flatten().map(|&v| Felt::from(v)).collect();
+    assert_eq!(&out[1 + n_packed..], &flat[..], "values read");
+
+    let rejected = |data: &[Felt]| run(&program, data) == vec![common::short_string("rejected")];
+    // A value equal to P (not canonical: 0 in M31 twice encoded).
+    assert!(rejected(&packed(&[vec![5, p, 7]])));
+    assert!(rejected(&packed(&[vec![1, 2, 3, 4, p]])));
+    // Bits beyond the last value of a felt, in the low and in the high half.
+    let mut d = packed(&[vec![5, 6]]);
+    let last = d.len() - 1;
+    d[last] += Felt::from(1u128 << 62);
+    assert!(rejected(&d));
+    let mut d = packed(&[vec![1, 2, 3, 4, 5]]);
+    let last = d.len() - 1;
+    d[last] += Felt::from(1u128 << 64) * Felt::from(1u128 << 64) * Felt::from(1u128 << 31);
+    assert!(rejected(&d));
+    // A length that claims more values than the felts hold.
+    let mut d = packed(&[vec![1, 2, 3]]);
+    d[2] = Felt::from(8u32);
+    assert!(rejected(&d));
+}
+
+#[test]
+fn proofs_pack_columns_in_the_layout_cairo_reads() {
+    for n in [0, 1, 4, 7, 15] {
+        let column: Vec<u32> = common::random_m31s(n, n as u64);
+        let values: Vec<BaseField> = column.iter().map(|&v| v.into()).collect();
+        let mine: Vec<Felt> = verifier::packed_column(&values)
+            .into_iter()
+            .map(common::felt)
+            .collect();
+        // `packed` adds the tree's header: one tree, one column.
+        assert_eq!(mine, packed(&[column])[2..], "{n} values");
+    }
+}
