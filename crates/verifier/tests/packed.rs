@@ -104,6 +104,16 @@ fn packed_columns_round_trip_and_reject_non_canonical_encodings() {
     let last = d.len() - 1;
     d[last] += Felt::from(1u128 << 64) * Felt::from(1u128 << 64) * Felt::from(1u128 << 31);
     assert!(rejected(&d));
+    // The same in a full felt (seven values, read straight-line).
+    assert!(rejected(&packed(&[vec![1, 2, 3, 4, 5, 6, p]])));
+    assert!(rejected(&packed(&[vec![p, 2, 3, 4, 5, 6, 7, 8]])));
+    let mut d = packed(&[vec![1, 2, 3, 4, 5, 6, 7]]);
+    let last = d.len() - 1;
+    d[last] += Felt::from(1u128 << 64) * Felt::from(1u128 << 64) * Felt::from(1u128 << 93);
+    assert!(rejected(&d));
+    let mut d = packed(&[vec![1, 2, 3, 4, 5, 6, 7]]);
+    d[3] += Felt::from(1u128 << 124);
+    assert!(rejected(&d));
     // A length that claims more values than the felts hold.
     let mut d = packed(&[vec![1, 2, 3]]);
     d[2] = Felt::from(8u32);
