@@ -141,21 +141,22 @@ const DOUBLINGS: [(u32, u32); 31] = [
 /// index's bits, each sum's coordinates reduced once.
 pub fn index_to_point(index: u32) -> CirclePoint<M31> {
     let mut rest = index % 0x80000000;
-    let (mut x, mut y): (felt252, felt252) = (1, 0);
+    let mut point = CirclePointImpl::<M31>::identity();
     let mut doublings = DOUBLINGS.span();
     while rest != 0 {
         let (dx, dy) = *doublings.pop_front().unwrap();
         let (half, bit) = DivRem::div_rem(rest, 2);
         if bit == 1 {
+            let (x, y): (felt252, felt252) = (point.x.v.into(), point.y.v.into());
             let (dx, dy): (felt252, felt252) = (dx.into(), dy.into());
-            let nx = m31_from_felt(x * dx - y * dy);
-            let ny = m31_from_felt(x * dy + y * dx);
-            x = nx.v.into();
-            y = ny.v.into();
+            point =
+                CirclePoint {
+                    x: m31_from_felt(x * dx - y * dy), y: m31_from_felt(x * dy + y * dx),
+                };
         }
         rest = half;
     }
-    CirclePoint { x: m31(x.try_into().unwrap()), y: m31(y.try_into().unwrap()) }
+    point
 }
 
 /// The point of index `i` of the canonic coset of size 2^log_size (stwo's `CanonicCoset::at`,

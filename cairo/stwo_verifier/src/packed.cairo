@@ -14,43 +14,38 @@ pub fn read_column(ref serialized: Span<felt252>) -> Option<Array<M31>> {
     let n: u32 = Serde::deserialize(ref serialized)?;
     let mut out = array![];
     let mut left = n;
-    while left != 0 {
+    while left >= PER_FELT {
+        // A full felt, straight-line (a loop per value cost ~10 steps more each).
         let word: u256 = (*serialized.pop_front()?).into();
-        if left >= PER_FELT {
-            // A full felt, straight-line (a loop per value cost ~10 steps more each).
-            let (q, r0) = split(word.low)?;
-            let (q, r1) = split(q)?;
-            let (q, r2) = split(q)?;
-            let (q, r3) = split(q)?;
-            let (q2, r4) = split(word.high)?;
-            let (q2, r5) = split(q2)?;
-            let (q2, r6) = split(q2)?;
-            if q != 0 || q2 != 0 {
-                return Option::None;
-            }
-            out.append(r0);
-            out.append(r1);
-            out.append(r2);
-            out.append(r3);
-            out.append(r4);
-            out.append(r5);
-            out.append(r6);
-            left -= PER_FELT;
-            continue;
+        let (q, r0) = split(word.low)?;
+        let (q, r1) = split(q)?;
+        let (q, r2) = split(q)?;
+        let (q, r3) = split(q)?;
+        let (q2, r4) = split(word.high)?;
+        let (q2, r5) = split(q2)?;
+        let (q2, r6) = split(q2)?;
+        if q != 0 || q2 != 0 {
+            return Option::None;
         }
-        let take = if left < PER_FELT {
+        out.append(r0);
+        out.append(r1);
+        out.append(r2);
+        out.append(r3);
+        out.append(r4);
+        out.append(r5);
+        out.append(r6);
+        left -= PER_FELT;
+    }
+    if left != 0 {
+        // The last, partial felt: up to four values low, the rest high.
+        let word: u256 = (*serialized.pop_front()?).into();
+        let low = if left < 4 {
             left
-        } else {
-            PER_FELT
-        };
-        let low = if take < 4 {
-            take
         } else {
             4
         };
         unpack(word.low, low, ref out)?;
-        unpack(word.high, take - low, ref out)?;
-        left -= take;
+        unpack(word.high, left - low, ref out)?;
     }
     Option::Some(out)
 }

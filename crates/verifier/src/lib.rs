@@ -38,7 +38,7 @@ pub fn proof_felts(proof: &prover::PoseidonProof) -> Vec<FieldElement> {
 /// A STARK proof as the Cairo verifier reads it (`pcs::CommitmentSchemeProof`):
 /// stwo-cairo-serialize's layout, except the queried values, packed: per tree its column count,
 /// per column its length and then the values seven to a felt. They are ~77% of a proof; packed,
-/// a proof needs about a quarter of the calldata.
+/// the dot-product proof takes 42,708 felts instead of 122,788.
 pub fn stark_proof_felts<H: MerkleHasherLifted>(
     proof: &CommitmentSchemeProof<H>,
 ) -> Vec<FieldElement>
