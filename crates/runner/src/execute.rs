@@ -8,6 +8,7 @@ use cairo_vm::types::layout_name::LayoutName;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::runners::cairo_runner::CairoRunner;
+use cairo_vm::vm::trace::trace_entry::TraceEntry;
 use cairo_vm::Felt252;
 
 use crate::compile::{CompiledProgram, STWO_BUILTINS};
@@ -33,6 +34,15 @@ impl std::fmt::Debug for Execution {
             .field("steps", &self.steps)
             .field("builtins", &self.builtins)
             .finish()
+    }
+}
+
+impl Execution {
+    /// The run's trace (pc, ap, fp per step), for the step profiles.
+    fn trace(&self) -> Result<&[TraceEntry], RunnerError> {
+        self.runner
+            .get_relocatable_trace()
+            .map_err(|e| RunnerError::Vm(format!("no trace: {e}")))
     }
 }
 
@@ -254,10 +264,7 @@ pub fn line_profile(
     execution: &Execution,
     lines: &std::collections::BTreeSet<u32>,
 ) -> Result<BTreeMap<u32, usize>, RunnerError> {
-    let trace = execution
-        .runner
-        .get_relocatable_trace()
-        .map_err(|e| RunnerError::Vm(format!("no trace: {e}")))?;
+    let trace = execution.trace()?;
     let mut spans: Vec<(usize, usize, u32)> = compiled
         .source_lines
         .iter()
@@ -323,10 +330,7 @@ pub fn function_profile(
     compiled: &CompiledProgram,
     execution: &Execution,
 ) -> Result<Vec<FunctionSteps>, RunnerError> {
-    let trace = execution
-        .runner
-        .get_relocatable_trace()
-        .map_err(|e| RunnerError::Vm(format!("no trace: {e}")))?;
+    let trace = execution.trace()?;
     let spans = &compiled.functions;
     // Index `spans.len()` stands for code outside every function (our prologue, entry code).
     let function_at = |pc: &Relocatable| {
