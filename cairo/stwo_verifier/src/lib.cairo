@@ -8,6 +8,7 @@ pub mod bits;
 pub mod cairo_air;
 pub mod channel;
 pub mod circle;
+pub mod constraints;
 pub mod fields;
 pub mod fri;
 pub mod fri_verifier;

@@ -8,6 +8,9 @@
 //! every constraint.
 
 pub mod cairo_claim;
+pub mod program;
+
+use program::Builder;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
@@ -48,8 +51,8 @@ pub struct Component {
     /// `claimed_sum`, `column_size`), in the order the function takes their values.
     pub params: Vec<String>,
     pub n_constraints: usize,
-    /// `pub fn evaluate_<name>(...)`.
-    pub function: String,
+    /// The constraints as a program for the Cairo verifier's interpreter (see [`program`]).
+    pub program: Vec<u32>,
 }
 
 /// A mask value the constraints read, as `ExprEvaluator` names it.
@@ -207,82 +210,58 @@ impl Merge<'_> {
     }
 }
 
-/// Writes expressions as Cairo over QM31 (every value at the out-of-domain point is secure).
-struct Emitter {
-    /// Parameter name → Cairo variable.
-    names: HashMap<String, String>,
-}
-
-impl Emitter {
-    fn name(&self, p: &str) -> String {
-        self.names
-            .get(p)
-            .cloned()
-            .unwrap_or_else(|| panic!("parameter {p} has no Cairo name"))
-    }
-
-    fn base(&self, e: &BaseExpr) -> String {
-        match e {
-            BaseExpr::Col(_) => e.format_expr(),
-            BaseExpr::Const(c) => m31_const(*c),
-            BaseExpr::Param(p) => self.name(p),
-            BaseExpr::Add(a, b) => format!("({} + {})", self.base(a), self.base(b)),
-            BaseExpr::Sub(a, b) => format!("({} - {})", self.base(a), self.base(b)),
-            BaseExpr::Mul(a, b) => format!("({} * {})", self.base(a), self.base(b)),
-            BaseExpr::Neg(a) => format!("(-{})", self.base(a)),
-            BaseExpr::Inv(a) => format!("{}.inverse()", self.base(a)),
-        }
-    }
-
-    fn ext(&self, e: &ExtExpr) -> String {
-        match e {
-            ExtExpr::SecureCol([a, b, c, d]) => {
-                let zero = BaseExpr::Const(BaseField::from(0));
-                if **b == zero && **c == zero && **d == zero {
-                    self.base(a)
-                } else {
-                    format!(
-                        "from_partial_evals(array![{}, {}, {}, {}].span())",
-                        self.base(a),
-                        self.base(b),
-                        self.base(c),
-                        self.base(d)
-                    )
-                }
-            }
-            ExtExpr::Const(c) => secure_const(*c),
-            ExtExpr::Param(p) => self.name(p),
-            ExtExpr::Add(a, b) => format!("({} + {})", self.ext(a), self.ext(b)),
-            ExtExpr::Sub(a, b) => format!("({} - {})", self.ext(a), self.ext(b)),
-            ExtExpr::Mul(a, b) => format!("({} * {})", self.ext(a), self.ext(b)),
-            ExtExpr::Neg(a) => format!("(-{})", self.ext(a)),
-        }
-    }
-}
-
-fn m31_const(c: BaseField) -> String {
-    format!("qm31({}, 0, 0, 0)", c.0)
-}
-
-fn secure_const(c: SecureField) -> String {
-    let [a, b, c, d] = c.to_m31_array();
-    format!("qm31({}, {}, {}, {})", a.0, b.0, c.0, d.0)
-}
-
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// The number in `intermediate<N>`.
-fn intermediate_index(name: &str) -> usize {
-    name.strip_prefix("intermediate")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(usize::MAX)
-}
+/// Cairo rejects (at run time) constant arrays longer than this.
+pub const MAX_CAIRO_CONST_LEN: usize = 32_767;
 
 impl Component {
+    /// The program's Cairo constants: `(name, words)`, the program cut at operation boundaries
+    /// into pieces a Cairo constant holds.
+    fn cairo_pieces(&self) -> Vec<(String, &[u32])> {
+        let pieces = program::split(&self.program, MAX_CAIRO_CONST_LEN);
+        let base = format!("PROGRAM_{}", self.name.to_uppercase());
+        if pieces.len() == 1 {
+            return vec![(base, pieces[0])];
+        }
+        pieces
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{base}_{i}"), p))
+            .collect()
+    }
+
+    /// The program as Cairo constants (`pub const PROGRAM_<NAME>: [u32; N] = [...];`, in pieces
+    /// if long).
+    pub fn cairo_consts(&self) -> String {
+        let mut s = String::new();
+        for (name, words) in self.cairo_pieces() {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let _ = writeln!(
+                s,
+                "pub const {name}: [u32; {}] = [{}];",
+                words.len(),
+                words.join(", ")
+            );
+        }
+        s
+    }
+
+    /// A Cairo expression for the program, a `Span<Span<u32>>` over the constants of
+    /// [`Component::cairo_consts`].
+    pub fn cairo_program(&self) -> String {
+        let spans: Vec<String> = self
+            .cairo_pieces()
+            .into_iter()
+            .map(|(name, _)| format!("{name}.span()"))
+            .collect();
+        format!("array![{}].span()", spans.join(", "))
+    }
+
     /// Evaluates `eval` symbolically and emits its Cairo function.
     pub fn new<E: FrameworkEval>(name: &str, eval: &E) -> Result<Self, CodegenError> {
         Self::build(name, eval, eval.evaluate(ExprEvaluator::new()))
@@ -430,19 +409,12 @@ impl Component {
             return Err(component_error(name, "a column of an unknown tree"));
         }
 
-        // Names: preprocessed values `pp_<i>`, parameters `param_<i>`, mask values and
-        // intermediates as the evaluator names them.
-        let mut names: HashMap<String, String> = HashMap::new();
+        // Inputs in value order: preprocessed values, parameters, mask values.
         let mut preprocessed: Vec<String> = vec![];
         for id in info.preprocessed_columns.iter().map(|c| c.id.clone()) {
             if !preprocessed.contains(&id) {
                 preprocessed.push(id);
             }
-        }
-        let mut reads: HashMap<String, String> = HashMap::new();
-        for (i, id) in preprocessed.iter().enumerate() {
-            names.insert(id.clone(), format!("pp_{i}"));
-            reads.insert(format!("pp_{i}"), format!("*preprocessed.at({i})"));
         }
         let is_intermediate = |p: &String| {
             expr.intermediates.contains_key(p) || expr.ext_intermediates.contains_key(p)
@@ -450,113 +422,43 @@ impl Component {
         let params: Vec<String> = refs
             .params
             .iter()
-            .filter(|p| !names.contains_key(*p) && !is_intermediate(p))
+            .filter(|p| !preprocessed.contains(*p) && !is_intermediate(p))
             .cloned()
             .collect();
-        for (i, p) in params.iter().enumerate() {
-            names.insert(p.clone(), format!("param_{i}"));
-            reads.insert(format!("param_{i}"), format!("*params.at({i})"));
+        let mut inputs: Vec<String> = preprocessed.iter().chain(&params).cloned().collect();
+        let mut at: HashMap<(usize, usize, usize), &String> = HashMap::new();
+        for (name, location) in &locations {
+            at.insert(*location, name);
         }
-        for (var, (tree, column, position)) in &locations {
-            reads.insert(
-                var.clone(),
-                format!("*mask.at({tree}).at(*starts.at({tree}) + {column}).at({position})"),
-            );
-        }
-
-        // Simplification may drop references: only intermediates the constraints still reach
-        // are computed.
-        let constraints: Vec<ExtExpr> = expr.constraints.iter().map(|c| c.simplify()).collect();
-        let base_inter: HashMap<&String, BaseExpr> = expr
-            .intermediates
-            .iter()
-            .map(|(n, e)| (n, e.simplify()))
-            .collect();
-        let ext_inter: HashMap<&String, ExtExpr> = expr
-            .ext_intermediates
-            .iter()
-            .map(|(n, e)| (n, e.simplify()))
-            .collect();
-        let refs_of = |n: &String| {
-            let mut r = Refs::default();
-            match base_inter.get(n) {
-                Some(e) => r.base(e),
-                None => r.ext(&ext_inter[n]),
-            }
-            r
-        };
-        let mut reached = Refs::default();
-        constraints.iter().for_each(|c| reached.ext(c));
-        let mut intermediates: Vec<&String> =
-            base_inter.keys().chain(ext_inter.keys()).copied().collect();
-        intermediates.sort_by_key(|n| intermediate_index(n));
-        let mut kept: Vec<(&String, Refs)> = vec![];
-        for n in intermediates.iter().rev() {
-            if reached.params.contains(*n) {
-                let r = refs_of(n);
-                reached.params.extend(r.params.iter().cloned());
-                reached.columns.extend(r.columns.iter().cloned());
-                kept.push((n, r));
-            }
-        }
-        kept.reverse();
-        for (n, _) in &kept {
-            names.insert((*n).clone(), (*n).clone());
-        }
-        let emitter = Emitter { names };
-
-        // Statements in order; each value is read just before its first use, so no local lives
-        // longer than it must (long-lived locals overflow Cairo's stack offsets).
-        let mut statements: Vec<(Refs, String)> = vec![];
-        for (n, r) in kept {
-            let value = match base_inter.get(n) {
-                Some(e) => emitter.base(e),
-                None => emitter.ext(&ext_inter[n]),
-            };
-            statements.push((r, format!("    let {n} = {value};")));
-        }
-        for c in &constraints {
-            let mut r = Refs::default();
-            r.ext(c);
-            statements.push((
-                r,
-                format!(
-                    "    acc = acc * random_coeff + denom_inverse * {};",
-                    emitter.ext(c)
-                ),
-            ));
-        }
-
-        let mut f = String::new();
-        writeln!(
-            f,
-            "/// The constraints of `{name}` at the out-of-domain point (generated).\n\
-             pub fn evaluate_{name}(\n    \
-             mask: Span<Array<Array<QM31>>>,\n    \
-             starts: Span<u32>,\n    \
-             preprocessed: Span<QM31>,\n    \
-             params: Span<QM31>,\n    \
-             denom_inverse: QM31,\n    \
-             random_coeff: QM31,\n    \
-             ref acc: QM31,\n) {{"
-        )
-        .unwrap();
-        let mut declared: BTreeSet<String> = BTreeSet::new();
-        for (r, line) in &statements {
-            let mut needed: Vec<String> = r.columns.iter().map(|c| c.name.clone()).collect();
-            needed.extend(r.params.iter().map(|p| emitter.name(p)));
-            needed.sort();
-            for var in needed {
-                if let Some(read) = reads.get(&var) {
-                    if declared.insert(var.clone()) {
-                        writeln!(f, "    let {var} = {read};").unwrap();
-                    }
+        for (tree, columns) in mask_offsets.iter().enumerate().skip(1) {
+            for (column, offsets) in columns.iter().enumerate() {
+                for position in 0..offsets.len() {
+                    // A value no constraint reads still takes its place in the layout.
+                    inputs.push(match at.get(&(tree, column, position)) {
+                        Some(name) => (*name).clone(),
+                        None => format!("unread_{tree}_{column}_{position}"),
+                    });
                 }
             }
-            f.push_str(line);
-            f.push('\n');
         }
-        f.push_str("}\n");
+
+        let base_intermediates: HashMap<String, BaseExpr> = expr
+            .intermediates
+            .iter()
+            .map(|(n, e)| (n.clone(), e.simplify()))
+            .collect();
+        let ext_intermediates: HashMap<String, ExtExpr> = expr
+            .ext_intermediates
+            .iter()
+            .map(|(n, e)| (n.clone(), e.simplify()))
+            .collect();
+        let mut builder = Builder::new(&inputs, &base_intermediates, &ext_intermediates);
+        for c in &expr.constraints {
+            builder
+                .constraint(&c.simplify())
+                .map_err(|e| component_error(name, e))?;
+        }
+        let program = builder.finish();
 
         Ok(Component {
             name: name.to_string(),
@@ -566,7 +468,7 @@ impl Component {
             preprocessed,
             params,
             n_constraints: info.n_constraints,
-            function: f,
+            program,
         })
     }
 }
@@ -602,28 +504,18 @@ pub fn air_module(
             })
     };
 
-    // Import only what the functions use: unused imports are compiler warnings.
-    let uses = |needle: &str| components.iter().any(|c| c.function.contains(needle));
-    let mut fields = vec!["QM31", "QM31Trait"];
-    if uses("qm31(") {
-        fields.push("qm31");
-    }
-    let mut stark = vec!["Air", "canonic_coset_vanishing"];
-    if uses("from_partial_evals(") {
-        stark.push("from_partial_evals");
-    }
-    stark.push("mask_point");
     let mut m = String::new();
-    writeln!(
-        m,
+    m.push_str(
         "// Generated by cairn-air-codegen: do not edit.\n\
          use cairn_stwo_verifier::circle::CirclePoint;\n\
-         use cairn_stwo_verifier::fields::{{{}}};\n\
-         use cairn_stwo_verifier::stark::{{{}}};\n",
-        fields.join(", "),
-        stark.join(", ")
-    )
-    .unwrap();
+         use cairn_stwo_verifier::constraints::{evaluate_constraints, program_inputs};\n\
+         use cairn_stwo_verifier::fields::{QM31, QM31Trait};\n\
+         use cairn_stwo_verifier::stark::{Air, canonic_coset_vanishing, mask_point};\n\n",
+    );
+    for c in components {
+        m.push_str(&c.cairo_consts());
+        m.push('\n');
+    }
     writeln!(
         m,
         "#[derive(Drop)]\npub struct {struct_name} {{\n    \
@@ -698,25 +590,29 @@ pub fn air_module(
             .map(|id| pp_index(id).map(|i| format!("*mask_values.at(0).at({i}).at(0)")))
             .collect::<Result<_, _>>()?;
         let starts_list: Vec<String> = starts.iter().map(|s| s.to_string()).collect();
+        let n_columns: Vec<String> = (0..n_trees)
+            .map(|t| {
+                let n = if t == 0 { 0 } else { c.mask_offsets.get(t).map_or(0, |t| t.len()) };
+                n.to_string()
+            })
+            .collect();
         writeln!(
             m,
-            "        evaluate_{}(\n            mask_values,\n            array![{}].span(),\n            \
-             array![{}].span(),\n            *(*self.params).at({k}),\n            denom_inverse,\n            \
-             random_coeff,\n            ref acc,\n        );",
-            c.name,
+            "        evaluate_constraints(\n            {},\n            program_inputs(\n                \
+             array![{}].span(),\n                *(*self.params).at({k}),\n                mask_values,\n                \
+             array![{}].span(),\n                array![{}].span(),\n            ),\n            \
+             denom_inverse,\n            random_coeff,\n            ref acc,\n        );",
+            c.cairo_program(),
+            pp.join(", "),
             starts_list.join(", "),
-            pp.join(", ")
+            n_columns.join(", "),
         )
         .unwrap();
         for (t, columns) in c.mask_offsets.iter().enumerate().skip(1) {
             starts[t] += columns.len();
         }
     }
-    m.push_str("        acc\n    }\n}\n\n");
-    for c in components {
-        m.push_str(&c.function);
-        m.push('\n');
-    }
+    m.push_str("        acc\n    }\n}\n");
     Ok(m)
 }
 

@@ -100,28 +100,32 @@ fn all() -> Vec<(&'static str, Result<Component, air_codegen::CodegenError>)> {
 #[test]
 fn every_component_generates() {
     let mut failures = vec![];
-    let mut total_lines = 0;
+    let mut total_words = 0;
+    let mut total_ops = [0; 10];
     for (name, result) in all() {
         match result {
             Ok(c) => {
-                total_lines += c.function.lines().count();
+                total_words += c.program.len();
+                let ops = air_codegen::program::op_counts(&c.program)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                total_ops.iter_mut().zip(ops).for_each(|(t, n)| *t += n);
                 eprintln!(
-                    "{name}: {} constraints, {} params, {} pp, {} lines",
+                    "{name}: {} constraints, {} params, {} pp, {} words, ops {ops:?}",
                     c.n_constraints,
                     c.params.len(),
                     c.preprocessed.len(),
-                    c.function.lines().count()
+                    c.program.len(),
                 );
             }
             Err(e) => failures.push(format!("{name}: {e}")),
         }
     }
-    eprintln!("total {total_lines} lines");
+    eprintln!("total {total_words} words, ops {total_ops:?}");
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
-const HEADER: &str = "use cairn_stwo_verifier::fields::{QM31, QM31Trait, qm31};\n\
-                      use cairn_stwo_verifier::stark::from_partial_evals;\n\n";
+const HEADER: &str = "use cairn_stwo_verifier::constraints::{evaluate_constraints, program_inputs};\n\
+                      use cairn_stwo_verifier::fields::{QM31, QM31Trait};\n\n";
 
 /// Compiles `lib` (an executable crate over `cairn_stwo_verifier`); warnings fail too.
 fn compile_source(lib: &str) -> (runner::CompiledProgram, std::time::Duration) {
@@ -130,19 +134,6 @@ fn compile_source(lib: &str) -> (runner::CompiledProgram, std::time::Duration) {
     let start = std::time::Instant::now();
     let program = runner::compile_package(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     (program, start.elapsed())
-}
-
-/// The functions of all components together in one crate.
-#[test]
-#[ignore = "over 10 minutes on 2 cores: cargo test --release --workspace --test cairo_air -- --ignored"]
-fn every_component_compiles_in_cairo() {
-    let mut lib = String::from(HEADER);
-    for (name, result) in all() {
-        lib.push_str(&result.unwrap_or_else(|e| panic!("{name}: {e}")).function);
-        lib.push('\n');
-    }
-    lib.push_str("#[executable]\nfn main() -> felt252 {\n    1\n}\n");
-    eprintln!("compiled in {:?}", compile_source(&lib).1);
 }
 
 /// One component's generated function with random inputs, and what stwo's `PointEvaluator`
@@ -275,45 +266,40 @@ fn probe_component<E: FrameworkEval>(
     }
 }
 
-/// An executable running probe `which` on its `Args`.
+/// An executable running probe `which`'s program on its `Args`.
 fn probe_program(probes: &[Probe]) -> String {
     let mut src = String::from(HEADER);
+    for p in probes {
+        src.push_str(&p.component.cairo_consts());
+    }
     src.push_str(
-        "#[derive(Drop, Serde)]\nstruct Args {\n    mask: Array<Array<Array<QM31>>>,\n    \
+        "\n#[derive(Drop, Serde)]\nstruct Args {\n    mask: Array<Array<Array<QM31>>>,\n    \
          preprocessed: Array<QM31>,\n    params: Array<QM31>,\n    denom_inverse: QM31,\n    \
          random_coeff: QM31,\n}\n\n#[executable]\nfn main(which: u32, args: Args) -> QM31 {\n    \
-         let mut acc = QM31Trait::zero();\n    let starts = array![0, 0, 0].span();\n",
+         let mut acc = QM31Trait::zero();\n    let mut starts = array![];\n    \
+         let mut n_columns = array![];\n    for tree in args.mask.span() {\n        \
+         starts.append(0);\n        n_columns.append(tree.len());\n    }\n    \
+         let inputs = program_inputs(\n        args.preprocessed.span(), args.params.span(), \
+         args.mask.span(), starts.span(), n_columns.span(),\n    );\n    let programs = array![",
     );
-    for (i, p) in probes.iter().enumerate() {
-        src.push_str(&format!(
-            "    if which == {i} {{\n        evaluate_{}(\n            args.mask.span(), starts, \
-             args.preprocessed.span(), args.params.span(), args.denom_inverse,\n            \
-             args.random_coeff, ref acc,\n        );\n    }}\n",
-            p.name
-        ));
-    }
-    src.push_str("    acc\n}\n\n");
-    for p in probes {
-        src.push_str(&p.component.function);
-        src.push('\n');
-    }
+    let names: Vec<String> = probes
+        .iter()
+        .map(|p| p.component.cairo_program())
+        .collect();
+    src.push_str(&names.join(", "));
+    src.push_str(
+        "];\n    evaluate_constraints(\n        *programs.at(which), inputs, args.denom_inverse, \
+         args.random_coeff, ref acc,\n    );\n    acc\n}\n",
+    );
     src
 }
 
-/// Every component under 200 lines of Cairo (the large ones only slow compilation down): the
-/// generated function equals stwo's evaluation at random mask values, lookup elements, claimed
-/// sum, vanishing inverse and combination coefficient.
+/// Every component of the Cairo AIR: its program, run by the Cairo interpreter, equals stwo's
+/// evaluation at random mask values, lookup elements, claimed sum, vanishing inverse and
+/// combination coefficient.
 #[test]
-fn generated_functions_equal_stwo_point_evaluation() {
-    let probes: Vec<Probe> = every_component!(probe)
-        .into_iter()
-        .filter(|p| p.component.function.lines().count() < 200)
-        .collect();
-    assert!(
-        probes.len() >= 40,
-        "only {} components probed",
-        probes.len()
-    );
+fn generated_programs_equal_stwo_point_evaluation() {
+    let probes: Vec<Probe> = every_component!(probe);
     let (program, took) = compile_source(&probe_program(&probes));
     eprintln!("{} components compiled in {took:?}", probes.len());
     for (i, p) in probes.iter().enumerate() {
@@ -329,6 +315,7 @@ fn generated_functions_equal_stwo_point_evaluation() {
         let mut want = vec![];
         push_secure(&mut want, p.expected);
         assert_eq!(run.output, want, "{}", p.name);
+        eprintln!("{}: {} steps", p.name, run.steps);
     }
 }
 

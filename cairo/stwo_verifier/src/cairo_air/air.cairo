@@ -8,7 +8,8 @@ use crate::fields::{QM31, QM31Trait, m31};
 use crate::queries::sorted_unique;
 use crate::stark::{Air, canonic_coset_vanishing, mask_point};
 use super::claim::{CairoClaim, InteractionClaim, SlotKind};
-use super::components::{component_info, evaluate, preprocessed_log_sizes, seq_column};
+use crate::constraints::{evaluate_constraints, program_inputs};
+use super::components::{component_info, preprocessed_log_sizes, program, seq_column};
 use super::layout;
 use super::lookup::LookupElements;
 
@@ -216,16 +217,14 @@ pub impl CairoAirAir of Air<CairoAir> {
             for i in *c.preprocessed {
                 preprocessed.append(*preprocessed_values.at(*i).at(0));
             }
-            evaluate(
-                *c.slot,
-                mask_values,
-                array![0, trace_start, interaction_start].span(),
+            let inputs = program_inputs(
                 preprocessed.span(),
                 *self.params.at(k),
-                denom_inverse,
-                random_coeff,
-                ref acc,
+                mask_values,
+                array![0, trace_start, interaction_start].span(),
+                array![0, (*c.info.trace).len(), (*c.info.interaction).len()].span(),
             );
+            evaluate_constraints(program(*c.slot), inputs, denom_inverse, random_coeff, ref acc);
             trace_start += (*c.info.trace).len();
             interaction_start += (*c.info.interaction).len();
         }
