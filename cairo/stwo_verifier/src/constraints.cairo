@@ -46,10 +46,12 @@ pub fn program_inputs(
     values
 }
 
+#[inline(always)]
 fn next(ref program: Span<u32>) -> u32 {
     *program.pop_front().expect('constraints: program cut short')
 }
 
+#[inline(always)]
 fn operand(ref program: Span<u32>, values: @Array<QM31>) -> QM31 {
     *values.at(next(ref program))
 }
@@ -67,27 +69,24 @@ pub fn evaluate_constraints(
     let mut pieces = program;
     let mut piece = *pieces.pop_front().expect('constraints: empty program');
     assert(values.len() == next(ref piece), 'constraints: input count');
+    let mut constraints = array![];
     loop {
-        run(piece, ref values, denom_inverse, random_coeff, ref acc);
+        run(piece, ref values, ref constraints);
         match pieces.pop_front() {
             Option::Some(p) => piece = *p,
             Option::None => { break; },
         }
     }
+    for c in constraints {
+        acc = acc * random_coeff + denom_inverse * c;
+    }
 }
 
-fn run(
-    mut program: Span<u32>,
-    ref values: Array<QM31>,
-    denom_inverse: QM31,
-    random_coeff: QM31,
-    ref acc: QM31,
-) {
+fn run(mut program: Span<u32>, ref values: Array<QM31>, ref constraints: Array<QM31>) {
     while let Option::Some(code) = program.pop_front() {
         let code = *code;
         if code == CONSTRAINT {
-            let c = operand(ref program, @values);
-            acc = acc * random_coeff + denom_inverse * c;
+            constraints.append(operand(ref program, @values));
             continue;
         }
         let v = if code == ADD {

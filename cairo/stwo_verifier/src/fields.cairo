@@ -223,34 +223,19 @@ pub fn qm31(a: u32, b: u32, c: u32, d: u32) -> QM31 {
 }
 
 pub impl QM31Add of Add<QM31> {
-    // Not inlined, with an unknown ap change: generated constraint code chains thousands of
-    // these, and values kept on the ap stack across them overflow its offsets; this way the
-    // caller keeps them as fp-based locals.
-    #[inline(never)]
     fn add(lhs: QM31, rhs: QM31) -> QM31 {
-        core::internal::revoke_ap_tracking();
         QM31 { a: lhs.a + rhs.a, b: lhs.b + rhs.b }
     }
 }
 
 pub impl QM31Sub of Sub<QM31> {
-    // Not inlined, with an unknown ap change: generated constraint code chains thousands of
-    // these, and values kept on the ap stack across them overflow its offsets; this way the
-    // caller keeps them as fp-based locals.
-    #[inline(never)]
     fn sub(lhs: QM31, rhs: QM31) -> QM31 {
-        core::internal::revoke_ap_tracking();
         QM31 { a: lhs.a - rhs.a, b: lhs.b - rhs.b }
     }
 }
 
 pub impl QM31Mul of Mul<QM31> {
-    // Not inlined, with an unknown ap change: generated constraint code chains thousands of
-    // these, and values kept on the ap stack across them overflow its offsets; this way the
-    // caller keeps them as fp-based locals.
-    #[inline(never)]
     fn mul(lhs: QM31, rhs: QM31) -> QM31 {
-        core::internal::revoke_ap_tracking();
         // (a + bu)(c + du) = (ac + (2 + i) bd) + (ad + bc) u, each coordinate summed in felt252
         // (products are below 2^62) and reduced once.
         let (a0, a1): (felt252, felt252) = (lhs.a.a.v.into(), lhs.a.b.v.into());

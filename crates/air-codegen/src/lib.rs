@@ -1,8 +1,8 @@
-//! Cairo code for the verifier's side of an AIR. A component's constraints are taken
-//! symbolically from its stwo-constraint-framework evaluation (`ExprEvaluator`) and emitted as a
-//! Cairo function that evaluates them at the out-of-domain point from the sampled mask values,
-//! exactly as stwo's `PointEvaluator` does; [`air_module`] ties components to the commitment
-//! trees as an implementation of `cairn_stwo_verifier::stark::Air`.
+//! The verifier's side of an AIR, for Cairo. A component's constraints are taken symbolically
+//! from its stwo-constraint-framework evaluation (`ExprEvaluator`) and compiled into a
+//! [`program`] that the Cairo verifier's interpreter evaluates at the out-of-domain point from
+//! the sampled mask values, exactly as stwo's `PointEvaluator` does; [`air_module`] ties
+//! components to the commitment trees as an implementation of `cairn_stwo_verifier::stark::Air`.
 //!
 //! Generating instead of hand-writing keeps the Cairo verifier on the prover's exact version of
 //! every constraint.
@@ -38,7 +38,7 @@ fn component_error(component: &str, what: impl Into<String>) -> CodegenError {
 /// One component's constraints as Cairo, with what the glue code needs to feed them.
 #[derive(Clone, Debug)]
 pub struct Component {
-    /// A Cairo identifier; the function is `evaluate_<name>`.
+    /// A Cairo identifier; the program's constant is `PROGRAM_<NAME>`.
     pub name: String,
     pub log_size: u32,
     pub max_constraint_log_degree_bound: u32,
@@ -592,7 +592,11 @@ pub fn air_module(
         let starts_list: Vec<String> = starts.iter().map(|s| s.to_string()).collect();
         let n_columns: Vec<String> = (0..n_trees)
             .map(|t| {
-                let n = if t == 0 { 0 } else { c.mask_offsets.get(t).map_or(0, |t| t.len()) };
+                let n = if t == 0 {
+                    0
+                } else {
+                    c.mask_offsets.get(t).map_or(0, |t| t.len())
+                };
                 n.to_string()
             })
             .collect();

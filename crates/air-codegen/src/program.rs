@@ -170,22 +170,20 @@ impl<'a> Builder<'a> {
                 let (a, b) = (self.base(a)?, self.base(b)?);
                 self.push(Node::Sub(a, b))
             }
-            BaseExpr::Mul(a, b) => {
-                match (Self::m31_constant(a), Self::m31_constant(b)) {
-                    (Some(c), _) => {
-                        let b = self.base(b)?;
-                        self.push(Node::MulM31(b, c.0))
-                    }
-                    (_, Some(c)) => {
-                        let a = self.base(a)?;
-                        self.push(Node::MulM31(a, c.0))
-                    }
-                    _ => {
-                        let (a, b) = (self.base(a)?, self.base(b)?);
-                        self.commutative(Node::Mul, a, b)
-                    }
+            BaseExpr::Mul(a, b) => match (Self::m31_constant(a), Self::m31_constant(b)) {
+                (Some(c), _) => {
+                    let b = self.base(b)?;
+                    self.push(Node::MulM31(b, c.0))
                 }
-            }
+                (_, Some(c)) => {
+                    let a = self.base(a)?;
+                    self.push(Node::MulM31(a, c.0))
+                }
+                _ => {
+                    let (a, b) = (self.base(a)?, self.base(b)?);
+                    self.commutative(Node::Mul, a, b)
+                }
+            },
             BaseExpr::Neg(a) => {
                 let a = self.base(a)?;
                 self.push(Node::Neg(a))
