@@ -78,23 +78,37 @@ pub struct FriVerifier {
 
 #[generate_trait]
 pub impl FriVerifierImpl of FriVerifierTrait {
-    /// The commit phase for a circle polynomial of degree < 2^column_log_degree_bound.
+    /// The commit phase for a circle polynomial of degree < 2^column_log_degree_bound: mixes
+    /// each layer's root and draws its folding randomness, then mixes the last layer polynomial.
     fn commit(
         ref channel: Channel, config: FriConfig, proof: FriProof, column_log_degree_bound: u32,
     ) -> Result<FriVerifier, felt252> {
-        let FriProof { first_layer, inner_layers, last_layer_poly } = proof;
-        channel.mix_root(first_layer.commitment);
-        let first_alpha = channel.draw_secure_felt();
+        channel.mix_root(proof.first_layer.commitment);
+        let mut alphas = array![channel.draw_secure_felt()];
+        for layer in proof.inner_layers.span() {
+            channel.mix_root(*layer.commitment);
+            alphas.append(channel.draw_secure_felt());
+        }
+        let verifier = Self::build(config, proof, column_log_degree_bound, alphas.span())?;
+        channel.mix_felts(verifier.last_coeffs);
+        Result::Ok(verifier)
+    }
 
-        if column_log_degree_bound < config.fold_step {
+    /// The verifier after the commit phase, from the folding randomness `commit` drew (first
+    /// layer, then each inner layer): checks the proof's layer structure.
+    fn build(
+        config: FriConfig, proof: FriProof, column_log_degree_bound: u32, alphas: Span<QM31>,
+    ) -> Result<FriVerifier, felt252> {
+        let FriProof { first_layer, inner_layers, last_layer_poly } = proof;
+        let n_inner = inner_layers.len();
+        if alphas.len() != n_inner + 1 || column_log_degree_bound < config.fold_step {
             return Result::Err(ERR_LAYER_COUNT);
         }
+        let first_alpha = *alphas.at(0);
         let mut bound = column_log_degree_bound - config.fold_step;
         let mut coset = CosetTrait::half_odds(bound + config.log_blowup_factor);
-        let n_inner = inner_layers.len();
         let mut layers = array![];
         for proof in inner_layers {
-            channel.mix_root(proof.commitment);
             let fold_step = if layers.len() + 1 < n_inner {
                 config.fold_step
             } else {
@@ -111,7 +125,7 @@ pub impl FriVerifierImpl of FriVerifierTrait {
             if bound < fold_step {
                 return Result::Err(ERR_LAYER_COUNT);
             }
-            let alpha = channel.draw_secure_felt();
+            let alpha = *alphas.at(layers.len() + 1);
             layers.append(InnerLayer { coset, alpha, fold_step, proof });
             bound -= fold_step;
             coset = coset.repeated_double(fold_step);
@@ -125,7 +139,6 @@ pub impl FriVerifierImpl of FriVerifierTrait {
             || coeffs.len().into() != crate::bits::pow2(log_size) {
             return Result::Err(ERR_LAST_DEGREE);
         }
-        channel.mix_felts(coeffs.span());
 
         Result::Ok(
             FriVerifier {
@@ -139,6 +152,28 @@ pub impl FriVerifierImpl of FriVerifierTrait {
                 queries: Option::None,
             },
         )
+    }
+
+    /// The folding randomness, first layer then inner layers (what `build` takes).
+    fn alphas(self: @FriVerifier) -> Array<QM31> {
+        let mut alphas = array![*self.first_alpha];
+        for layer in self.inner_layers.span() {
+            alphas.append(*layer.alpha);
+        }
+        alphas
+    }
+
+    /// The query positions drawn (empty before `sample_query_positions`).
+    fn queries(self: @FriVerifier) -> Span<u32> {
+        match *self.queries {
+            Option::Some(q) => q,
+            Option::None => array![].span(),
+        }
+    }
+
+    /// Sets the query positions `sample_query_positions` drew earlier.
+    fn set_queries(ref self: FriVerifier, positions: Span<u32>) {
+        self.queries = Option::Some(positions);
     }
 
     /// Draws the query positions on the first layer's domain (sorted, deduplicated): the PCS

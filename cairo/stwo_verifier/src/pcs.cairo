@@ -7,7 +7,7 @@ use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, CirclePointTrait, index_to_point, into_secure};
 use crate::fields::{CM31, CM31Trait, M31, QM31, QM31Trait, m31_from_felt};
 use crate::fri::{CosetTrait, bit_reverse_index, circle_domain_at};
-use crate::fri_verifier::{FriConfig, FriProof, FriVerifierTrait};
+use crate::fri_verifier::{FriConfig, FriProof, FriVerifier, FriVerifierTrait};
 use crate::merkle;
 use crate::packed;
 use crate::queries::sorted_unique;
@@ -109,6 +109,11 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         ref channel: Channel,
     ) {
         channel.mix_root(root);
+        self.add_tree(root, log_sizes);
+    }
+
+    /// Records a tree whose root the channel has already seen (a later verification stage).
+    fn add_tree(ref self: CommitmentSchemeVerifier, root: felt252, log_sizes: Span<u32>) {
         let blowup = self.config.fri_config.log_blowup_factor;
         let mut extended = array![];
         let mut height = 0;
@@ -137,14 +142,46 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         if config != *self.config {
             return Result::Err(ERR_CONFIG);
         }
-        let trees = self.trees.span();
-        let n_trees = trees.len();
-        if n_trees == 0 || sampled_values.len() != n_trees || sampled_points.len() != n_trees
-            || decommitments.len() != n_trees || queried_values.len() != n_trees {
+        let sampled_values = sampled_values.span();
+        let (random_coeff, fri) = self
+            .mix_values(sampled_points, sampled_values, proof_of_work, fri_proof, ref channel)?;
+        let positions = fri.queries();
+        if decommitments.len() != self.trees.len() || queried_values.len() != self.trees.len() {
             return Result::Err(ERR_SHAPE);
         }
+        for t in 0..self.trees.len() {
+            self.open(t, positions, queried_values.at(t).span(), decommitments.at(t).span())?;
+        }
+        let answers = self
+            .quotients(
+                sampled_points,
+                sampled_values,
+                queried_values.span(),
+                random_coeff,
+                positions,
+                0,
+                positions.len(),
+            )?;
+        fri.decommit(answers.span())
+    }
 
-        if !same_shape(sampled_values.span(), sampled_points) {
+    /// The transcript part of `verify_values`: mixes the claimed values, draws the quotients'
+    /// random coefficient, runs FRI's commit phase, checks the proof of work and draws the query
+    /// positions (set in the returned FRI verifier).
+    fn mix_values(
+        self: @CommitmentSchemeVerifier,
+        sampled_points: Span<Span<Span<CirclePoint<QM31>>>>,
+        sampled_values: Span<Array<Array<QM31>>>,
+        proof_of_work: u64,
+        fri_proof: FriProof,
+        ref channel: Channel,
+    ) -> Result<(QM31, FriVerifier), felt252> {
+        let trees = self.trees.span();
+        let n_trees = trees.len();
+        if n_trees == 0 || sampled_values.len() != n_trees || sampled_points.len() != n_trees {
+            return Result::Err(ERR_SHAPE);
+        }
+        if !same_shape(sampled_values, sampled_points) {
             return Result::Err(ERR_SHAPE);
         }
         // The claimed values, flattened in channel order.
@@ -161,61 +198,115 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         }
         channel.mix_felts(flat_values.span());
         let random_coeff = channel.draw_secure_felt();
-
-        let lifting_log_size = *trees.at(n_trees - 1).height;
-        let fri_config = config.fri_config;
-        if lifting_log_size < fri_config.log_blowup_factor {
-            return Result::Err(ERR_SHAPE);
-        }
-        let bound = lifting_log_size - fri_config.log_blowup_factor;
-        let mut fri = FriVerifierTrait::commit(ref channel, fri_config, fri_proof, bound)?;
-
-        if !channel.verify_pow_nonce(config.pow_bits, proof_of_work) {
+        let mut fri = FriVerifierTrait::commit(
+            ref channel, *self.config.fri_config, fri_proof, self.fri_log_degree_bound()?,
+        )?;
+        if !channel.verify_pow_nonce(*self.config.pow_bits, proof_of_work) {
             return Result::Err(ERR_POW);
         }
         channel.mix_u64(proof_of_work);
-        let positions = fri.sample_query_positions(ref channel);
-        let n_queries = positions.len();
+        fri.sample_query_positions(ref channel);
+        Result::Ok((random_coeff, fri))
+    }
 
-        // Each tree opens its columns at the query positions (the preprocessed tree at its own).
+    /// The degree bound of FRI's first layer: the lifting domain's size before blowup.
+    fn fri_log_degree_bound(self: @CommitmentSchemeVerifier) -> Result<u32, felt252> {
+        let n_trees = self.trees.len();
+        if n_trees == 0 {
+            return Result::Err(ERR_SHAPE);
+        }
+        let lifting_log_size = *self.trees.at(n_trees - 1).height;
+        let blowup = *self.config.fri_config.log_blowup_factor;
+        if lifting_log_size < blowup {
+            return Result::Err(ERR_SHAPE);
+        }
+        Result::Ok(lifting_log_size - blowup)
+    }
+
+    /// Opens tree `t`'s columns at the query positions (the preprocessed tree at its own):
+    /// `values` per column, one per query; `witness` the Merkle siblings.
+    fn open(
+        self: @CommitmentSchemeVerifier,
+        t: u32,
+        positions: Span<u32>,
+        values: Span<Array<M31>>,
+        witness: Span<felt252>,
+    ) -> Result<(), felt252> {
+        let trees = self.trees.span();
+        if t >= trees.len() {
+            return Result::Err(ERR_SHAPE);
+        }
+        let tree = *trees.at(t);
+        check_columns(tree, values, positions.len())?;
+        if tree.height == 0 {
+            return Result::Ok(());
+        }
+        let tree_positions = if t == 0 {
+            let lifting_log_size = *trees.at(trees.len() - 1).height;
+            preprocessed_positions(positions, lifting_log_size, tree.height)
+        } else {
+            positions
+        };
+        open_tree(tree, tree_positions, values, witness)
+    }
+
+    /// What FRI's first layer must hold at queries `first .. first + count`: each row's
+    /// quotients `(column - claimed line) / vanishing`, combined with powers of `random_coeff`.
+    fn quotients(
+        self: @CommitmentSchemeVerifier,
+        sampled_points: Span<Span<Span<CirclePoint<QM31>>>>,
+        sampled_values: Span<Array<Array<QM31>>>,
+        queried_values: Span<Array<Array<M31>>>,
+        random_coeff: QM31,
+        positions: Span<u32>,
+        first: u32,
+        count: u32,
+    ) -> Result<Array<QM31>, felt252> {
+        let trees = self.trees.span();
+        let n_trees = trees.len();
+        if n_trees == 0 || queried_values.len() != n_trees || sampled_values.len() != n_trees
+            || sampled_points.len() != n_trees || !same_shape(sampled_values, sampled_points)
+            || first + count > positions.len() {
+            return Result::Err(ERR_SHAPE);
+        }
         let mut columns: Array<Span<M31>> = array![];
         for t in 0..n_trees {
-            let tree = *trees.at(t);
-            let tree_positions = if t == 0 {
-                preprocessed_positions(positions, lifting_log_size, tree.height)
-            } else {
-                positions
-            };
-            let values = queried_values.at(t).span();
-            if values.len() != tree.log_sizes.len() {
+            if (*sampled_points.at(t)).len() != (*trees.at(t).log_sizes).len() {
                 return Result::Err(ERR_SHAPE);
             }
+            let values = queried_values.at(t).span();
+            check_columns(*trees.at(t), values, positions.len())?;
             for col in values {
-                if col.len() != n_queries {
-                    return Result::Err(ERR_SHAPE);
-                }
                 columns.append(col.span());
             }
-            if tree.height == 0 {
-                continue;
-            }
-            open_tree(tree, tree_positions, values, decommitments.at(t).span())?;
         }
-
-        // The quotients at each query position are what the FRI proof's first layer holds.
+        let lifting_log_size = *trees.at(n_trees - 1).height;
         let batches = sample_batches(
-            trees, sampled_points, sampled_values.span(), lifting_log_size, random_coeff,
+            trees, sampled_points, sampled_values, lifting_log_size, random_coeff,
         );
         let half = CosetTrait::half_odds(lifting_log_size - 1);
         let mut answers = array![];
-        for q in 0..n_queries {
+        for q in first..first + count {
             let domain_point = circle_domain_at(
                 @half, bit_reverse_index(*positions.at(q), lifting_log_size),
             );
             answers.append(row_quotient(batches.span(), columns.span(), q, domain_point));
         }
-        fri.decommit(answers.span())
+        Result::Ok(answers)
     }
+}
+
+/// One column of values per committed column, one value per query.
+fn check_columns(tree: Tree, values: Span<Array<M31>>, n_queries: u32) -> Result<(), felt252> {
+    if values.len() != tree.log_sizes.len() {
+        return Result::Err(ERR_SHAPE);
+    }
+    for col in values {
+        if col.len() != n_queries {
+            return Result::Err(ERR_SHAPE);
+        }
+    }
+    Result::Ok(())
 }
 
 /// Whether there is one claimed value per sample point: per tree, per column.
