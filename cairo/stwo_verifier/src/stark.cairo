@@ -6,8 +6,10 @@
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, CirclePointTrait, index_to_point, into_secure};
 use crate::fields::{QM31, QM31Trait, qm31};
+use crate::fri_verifier::{FriProof, FriVerifier, FriVerifierTrait};
 use crate::pcs::{
-    CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, same_shape,
+    CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, ERR_CONFIG,
+    same_shape,
 };
 use crate::poly::double_x;
 
@@ -37,6 +39,17 @@ pub trait Air<T> {
     ) -> QM31;
 }
 
+/// What the STARK's transcript fixed: the composition's random coefficient, the out-of-domain
+/// point, the quotients' random coefficient and FRI's folding randomness and query positions
+/// (in `fri`). Everything after it checks values against these.
+#[derive(Drop)]
+pub struct StarkTranscript {
+    pub composition_coeff: QM31,
+    pub oods_point: CirclePoint<QM31>,
+    pub quotient_coeff: QM31,
+    pub fri: FriVerifier,
+}
+
 /// Verifies `proof` for `air`: the caller has committed the preprocessed, trace and interaction
 /// trees (drawing its lookup randomness in between), as the prover did.
 pub fn verify<T, +Air<T>>(
@@ -45,46 +58,133 @@ pub fn verify<T, +Air<T>>(
     ref scheme: CommitmentSchemeVerifier,
     proof: CommitmentSchemeProof,
 ) -> Result<(), felt252> {
+    let CommitmentSchemeProof {
+        config, commitments, sampled_values, decommitments, queried_values, proof_of_work,
+        fri_proof,
+    } = proof;
+    if config != scheme.config {
+        return Result::Err(ERR_CONFIG);
+    }
+    let sampled_values = sampled_values.span();
+    // stwo's order: the composition check comes before the claimed values enter the channel.
+    let (composition_coeff, oods_point) = draw_oods_point(
+        air, ref channel, ref scheme, commitments.span(),
+    )?;
+    let points = sample_points(air, oods_point);
+    check_composition(air, oods_point, composition_coeff, points.span(), sampled_values)?;
+    let (quotient_coeff, fri) = scheme
+        .mix_values(points.span(), sampled_values, proof_of_work, fri_proof, ref channel)?;
+    let positions = fri.queries();
+    if decommitments.len() != points.len() || queried_values.len() != points.len() {
+        return Result::Err(ERR_STRUCTURE);
+    }
+    for t in 0..points.len() {
+        scheme.open(t, positions, queried_values.at(t).span(), decommitments.at(t).span())?;
+    }
+    let answers = scheme
+        .quotients(
+            points.span(),
+            sampled_values,
+            queried_values.span(),
+            quotient_coeff,
+            positions,
+            0,
+            positions.len(),
+        )?;
+    fri.decommit(answers.span())
+}
+
+/// The composition polynomial's log degree bound per half (it is split in two).
+pub fn composition_half_bound<T, +Air<T>>(air: @T) -> Result<u32, felt252> {
     let bound = air.composition_log_degree_bound();
     if bound < COMPOSITION_LOG_SPLIT + 1 {
         return Result::Err(ERR_STRUCTURE);
     }
-    let max_log_degree_bound = bound - COMPOSITION_LOG_SPLIT;
-    let random_coeff = channel.draw_secure_felt();
+    Result::Ok(bound - COMPOSITION_LOG_SPLIT)
+}
 
-    let n_trees = proof.commitments.len();
-    if n_trees == 0 {
+/// The STARK's Fiat-Shamir transcript after the AIR's trees: commits the composition tree,
+/// draws the out-of-domain point, then the commitment scheme's transcript (claimed values, FRI
+/// commitments, proof of work, query positions). Checks only what the transcript needs: the
+/// composition check (`check_composition`) and the openings are left to the caller.
+pub fn transcript<T, +Air<T>>(
+    air: @T,
+    ref channel: Channel,
+    ref scheme: CommitmentSchemeVerifier,
+    commitments: Span<felt252>,
+    sampled_values: Span<Array<Array<QM31>>>,
+    proof_of_work: u64,
+    fri_proof: FriProof,
+) -> Result<StarkTranscript, felt252> {
+    let (composition_coeff, oods_point) = draw_oods_point(air, ref channel, ref scheme, commitments)?;
+    let points = sample_points(air, oods_point);
+    let (quotient_coeff, fri) = scheme
+        .mix_values(points.span(), sampled_values, proof_of_work, fri_proof, ref channel)?;
+    Result::Ok(StarkTranscript { composition_coeff, oods_point, quotient_coeff, fri })
+}
+
+/// Draws the composition's random coefficient, commits the composition tree (the last of
+/// `commitments`) and draws the out-of-domain point.
+fn draw_oods_point<T, +Air<T>>(
+    air: @T,
+    ref channel: Channel,
+    ref scheme: CommitmentSchemeVerifier,
+    commitments: Span<felt252>,
+) -> Result<(QM31, CirclePoint<QM31>), felt252> {
+    let max_log_degree_bound = composition_half_bound(air)?;
+    let composition_coeff = channel.draw_secure_felt();
+    if commitments.len() == 0 {
         return Result::Err(ERR_STRUCTURE);
     }
-    let composition_root = *proof.commitments.at(n_trees - 1);
+    let composition_root = *commitments.at(commitments.len() - 1);
+    scheme.commit(composition_root, composition_sizes(max_log_degree_bound), ref channel);
+    Result::Ok((composition_coeff, random_point(ref channel)))
+}
+
+/// The composition tree's columns: 8 (two halves of 4 coordinates) of the half bound.
+pub fn composition_sizes(max_log_degree_bound: u32) -> Span<u32> {
     let mut sizes = array![];
     for _ in 0..8_u32 {
         sizes.append(max_log_degree_bound);
     }
-    scheme.commit(composition_root, sizes.span(), ref channel);
+    sizes.span()
+}
 
-    let oods_point = random_point(ref channel);
-    let mut sample_points = air.mask_points(oods_point, max_log_degree_bound);
-    let mut composition_points = array![];
+/// Per tree, per column, the points the proof claims values at: the AIR's mask points at the
+/// out-of-domain point, then the composition columns at the point itself.
+pub fn sample_points<T, +Air<T>>(
+    air: @T, oods_point: CirclePoint<QM31>,
+) -> Array<Span<Span<CirclePoint<QM31>>>> {
+    let max_log_degree_bound = air.composition_log_degree_bound() - COMPOSITION_LOG_SPLIT;
+    let mut points = array![];
+    for tree in air.mask_points(oods_point, max_log_degree_bound) {
+        points.append(tree.span());
+    }
+    let mut composition = array![];
     for _ in 0..8_u32 {
-        composition_points.append(array![oods_point].span());
+        composition.append(array![oods_point].span());
     }
-    sample_points.append(composition_points);
+    points.append(composition.span());
+    points
+}
 
-    // The composition polynomial's value: left + pi^(max - 1)(x) * right.
-    let values = proof.sampled_values.span();
-    if values.len() == 0 {
+/// The AIR's constraints on the claimed mask values at the out-of-domain point must equal the
+/// composition polynomial's claimed value there: left + pi^(max - 1)(x) * right. `points` are
+/// `sample_points(air, oods_point)`.
+pub fn check_composition<T, +Air<T>>(
+    air: @T,
+    oods_point: CirclePoint<QM31>,
+    composition_coeff: QM31,
+    points: Span<Span<Span<CirclePoint<QM31>>>>,
+    sampled_values: Span<Array<Array<QM31>>>,
+) -> Result<(), felt252> {
+    let max_log_degree_bound = composition_half_bound(air)?;
+    if !same_shape(sampled_values, points) {
         return Result::Err(ERR_STRUCTURE);
     }
-    let last = values.at(values.len() - 1).span();
-    if last.len() != 8 {
-        return Result::Err(ERR_STRUCTURE);
-    }
+    let last = sampled_values.at(sampled_values.len() - 1).span();
     let mut coords = array![];
     for col in last {
-        if col.len() != 1 {
-            return Result::Err(ERR_STRUCTURE);
-        }
         coords.append(*col.at(0));
     }
     let left = from_partial_evals(coords.span().slice(0, 4));
@@ -94,21 +194,12 @@ pub fn verify<T, +Air<T>>(
         x = double_x(x);
     }
     let composition = left + x * right;
-
-    // The mask values must have the shape of the mask points before the AIR reads them.
-    let mut points = array![];
-    for tree in sample_points {
-        points.append(tree.span());
-    }
-    if !same_shape(values, points.span()) {
-        return Result::Err(ERR_STRUCTURE);
-    }
-    let trees = values.slice(0, values.len() - 1);
+    let trees = sampled_values.slice(0, sampled_values.len() - 1);
     if composition != air
-        .eval_composition_at_point(oods_point, trees, random_coeff, max_log_degree_bound) {
+        .eval_composition_at_point(oods_point, trees, composition_coeff, max_log_degree_bound) {
         return Result::Err(ERR_OODS);
     }
-    scheme.verify_values(points.span(), proof, ref channel)
+    Result::Ok(())
 }
 
 /// A random point of the circle over QM31: ((1 - t^2) / (1 + t^2), 2t / (1 + t^2)).
