@@ -11,6 +11,7 @@ pub mod claim;
 pub mod components;
 pub mod layout;
 pub mod lookup;
+pub mod stages;
 
 use crate::channel::{Channel, ChannelTrait};
 use crate::fields::{QM31Trait, qm31};
@@ -73,6 +74,25 @@ pub struct CheckedStatement {
 pub fn check_statement(
     statement: @CairoStatement, config: PcsConfig, roots: Span<felt252>,
 ) -> Result<CheckedStatement, felt252> {
+    let checked = statement_transcript(statement, config, roots)?;
+    check_lookup_sum(statement, @checked.elements)?;
+    Result::Ok(checked)
+}
+
+/// The lookup argument balances: public memory, registers and every claimed sum add up to 0.
+pub fn check_lookup_sum(
+    statement: @CairoStatement, elements: @LookupElements,
+) -> Result<(), felt252> {
+    if lookup_sum(statement.claim, elements, statement.interaction_claim)? != QM31Trait::zero() {
+        return Result::Err('cairo_air: lookup sum');
+    }
+    Result::Ok(())
+}
+
+/// `check_statement` but the lookup sum (which the transcript does not depend on).
+pub fn statement_transcript(
+    statement: @CairoStatement, config: PcsConfig, roots: Span<felt252>,
+) -> Result<CheckedStatement, felt252> {
     let fri = config.fri_config;
     if config.pow_bits != layout::POW_BITS
         || fri.log_blowup_factor != layout::LOG_BLOWUP_FACTOR
@@ -115,9 +135,6 @@ pub fn check_statement(
     }
     channel.mix_u64(*statement.interaction_pow);
     let elements = LookupElementsTrait::draw(ref channel);
-    if lookup_sum(statement.claim, @elements, statement.interaction_claim)? != QM31Trait::zero() {
-        return Result::Err('cairo_air: lookup sum');
-    }
     statement.interaction_claim.mix_into(ref channel);
     scheme.commit(*roots.at(2), *sizes.at(2), ref channel);
     air.set_params(@elements, statement.interaction_claim)?;

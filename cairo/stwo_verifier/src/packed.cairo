@@ -103,14 +103,19 @@ pub fn read_trees(ref serialized: Span<felt252>) -> Option<Array<Array<Array<M31
     let n_trees: u32 = Serde::deserialize(ref serialized)?;
     let mut trees = array![];
     for _ in 0..n_trees {
-        let n_columns: u32 = Serde::deserialize(ref serialized)?;
-        let mut columns = array![];
-        for _ in 0..n_columns {
-            columns.append(read_column(ref serialized)?);
-        }
-        trees.append(columns);
+        trees.append(read_tree(ref serialized)?);
     }
     Option::Some(trees)
+}
+
+/// One tree: its column count, then each column packed.
+pub fn read_tree(ref serialized: Span<felt252>) -> Option<Array<Array<M31>>> {
+    let n_columns: u32 = Serde::deserialize(ref serialized)?;
+    let mut columns = array![];
+    for _ in 0..n_columns {
+        columns.append(read_column(ref serialized)?);
+    }
+    Option::Some(columns)
 }
 
 pub fn write_trees(trees: @Array<Array<Array<M31>>>, ref output: Array<felt252>) {

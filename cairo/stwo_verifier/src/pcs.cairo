@@ -252,6 +252,7 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
 
     /// What FRI's first layer must hold at queries `first .. first + count`: each row's
     /// quotients `(column - claimed line) / vanishing`, combined with powers of `random_coeff`.
+    /// `queried_values` are those queries' values only (per tree, per column, `count` values).
     fn quotients(
         self: @CommitmentSchemeVerifier,
         sampled_points: Span<Span<Span<CirclePoint<QM31>>>>,
@@ -275,7 +276,7 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
                 return Result::Err(ERR_SHAPE);
             }
             let values = queried_values.at(t).span();
-            check_columns(*trees.at(t), values, positions.len())?;
+            check_columns(*trees.at(t), values, count)?;
             for col in values {
                 columns.append(col.span());
             }
@@ -286,11 +287,11 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         );
         let half = CosetTrait::half_odds(lifting_log_size - 1);
         let mut answers = array![];
-        for q in first..first + count {
+        for row in 0..count {
             let domain_point = circle_domain_at(
-                @half, bit_reverse_index(*positions.at(q), lifting_log_size),
+                @half, bit_reverse_index(*positions.at(first + row), lifting_log_size),
             );
-            answers.append(row_quotient(batches.span(), columns.span(), q, domain_point));
+            answers.append(row_quotient(batches.span(), columns.span(), row, domain_point));
         }
         Result::Ok(answers)
     }

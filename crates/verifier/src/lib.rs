@@ -26,13 +26,7 @@ pub const M31S_PER_FELT: usize = 7;
 /// (`cairo_air::CairoStatement`: claim, interaction proof of work, interaction claim, channel
 /// salt), then the STARK proof (`pcs::CommitmentSchemeProof`).
 pub fn proof_felts(proof: &prover::PoseidonProof) -> Vec<FieldElement> {
-    let mut felts = vec![];
-    proof.claim.serialize(&mut felts);
-    proof.interaction_pow.serialize(&mut felts);
-    proof.interaction_claim.serialize(&mut felts);
-    proof.channel_salt.serialize(&mut felts);
-    felts.extend(stark_proof_felts(&proof.stark_proof.0));
-    felts
+    ProofSections::new(proof).concat()
 }
 
 /// A STARK proof as the Cairo verifier reads it (`pcs::CommitmentSchemeProof`):
@@ -45,21 +39,100 @@ pub fn stark_proof_felts<H: MerkleHasherLifted>(
 where
     H::Hash: CairoSerialize,
 {
-    let mut felts = vec![];
-    proof.config.serialize(&mut felts);
-    proof.commitments.0.serialize(&mut felts);
-    proof.sampled_values.0.serialize(&mut felts);
-    proof.decommitments.0.serialize(&mut felts);
-    felts.push(proof.queried_values.len().into());
-    for tree in proof.queried_values.iter() {
-        felts.push(tree.len().into());
-        for column in tree {
-            felts.extend(packed_column(column));
+    StarkSections::new(proof).concat()
+}
+
+/// A Cairn proof cut into the parts the verification stages read
+/// (`cairn_stwo_verifier::cairo_air::stages`); [`ProofSections::concat`] is [`proof_felts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofSections {
+    /// `cairo_air::CairoStatement`.
+    pub statement: Vec<FieldElement>,
+    pub stark: StarkSections,
+}
+
+impl ProofSections {
+    pub fn new(proof: &prover::PoseidonProof) -> Self {
+        let mut statement = vec![];
+        proof.claim.serialize(&mut statement);
+        proof.interaction_pow.serialize(&mut statement);
+        proof.interaction_claim.serialize(&mut statement);
+        proof.channel_salt.serialize(&mut statement);
+        ProofSections {
+            statement,
+            stark: StarkSections::new(&proof.stark_proof.0),
         }
     }
-    proof.proof_of_work.serialize(&mut felts);
-    proof.fri_proof.serialize(&mut felts);
-    felts
+
+    pub fn concat(&self) -> Vec<FieldElement> {
+        let mut felts = self.statement.clone();
+        felts.extend(self.stark.concat());
+        felts
+    }
+}
+
+/// A STARK proof's parts, each serialized as `pcs::CommitmentSchemeProof` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StarkSections {
+    pub config: Vec<FieldElement>,
+    /// The tree roots (an array: length first).
+    pub commitments: Vec<FieldElement>,
+    pub sampled_values: Vec<FieldElement>,
+    /// Per tree, its Merkle siblings (an array).
+    pub decommitments: Vec<Vec<FieldElement>>,
+    /// Per tree, its column count and the columns packed (`packed::read_tree`).
+    pub queried_values: Vec<Vec<FieldElement>>,
+    pub proof_of_work: Vec<FieldElement>,
+    pub fri_proof: Vec<FieldElement>,
+}
+
+impl StarkSections {
+    pub fn new<H: MerkleHasherLifted>(proof: &CommitmentSchemeProof<H>) -> Self
+    where
+        H::Hash: CairoSerialize,
+    {
+        let serialized = |f: &dyn Fn(&mut Vec<FieldElement>)| {
+            let mut felts = vec![];
+            f(&mut felts);
+            felts
+        };
+        StarkSections {
+            config: serialized(&|o| proof.config.serialize(o)),
+            commitments: serialized(&|o| proof.commitments.0.serialize(o)),
+            sampled_values: serialized(&|o| proof.sampled_values.0.serialize(o)),
+            decommitments: proof
+                .decommitments
+                .iter()
+                .map(|d| serialized(&|o| d.serialize(o)))
+                .collect(),
+            queried_values: proof
+                .queried_values
+                .iter()
+                .map(|tree| {
+                    let mut felts = vec![tree.len().into()];
+                    for column in tree {
+                        felts.extend(packed_column(column));
+                    }
+                    felts
+                })
+                .collect(),
+            proof_of_work: serialized(&|o| proof.proof_of_work.serialize(o)),
+            fri_proof: serialized(&|o| proof.fri_proof.serialize(o)),
+        }
+    }
+
+    pub fn concat(&self) -> Vec<FieldElement> {
+        let mut felts = self.config.clone();
+        felts.extend(&self.commitments);
+        felts.extend(&self.sampled_values);
+        felts.push(self.decommitments.len().into());
+        self.decommitments.iter().for_each(|d| felts.extend(d));
+        felts.push(self.queried_values.len().into());
+        self.queried_values.iter().for_each(|q| felts.extend(q));
+        felts.extend(&self.proof_of_work);
+        felts.extend(&self.fri_proof);
+        felts
+    }
 }
 
 /// One column in the packed layout: its length, then the values seven to a felt.

@@ -361,8 +361,25 @@ fn cairo_verifies_a_cairn_proof_and_rejects_tampered_ones() {
         );
     }
 
+    let cases = tampered_proofs(honest);
+    for (what, p, reason) in &cases {
+        assert!(
+            prover::verify_with::<Poseidon252MerkleChannel>(p.clone()).is_err(),
+            "the Rust verifier accepts {what}"
+        );
+        assert_eq!(
+            cairo_run(true, p).output,
+            vec![common::short_string(reason)],
+            "{what}: expected {reason}"
+        );
+    }
+}
+
+/// Proofs with one part tampered, each rejected by the Rust verifier, and the reason the
+/// one-go Cairo verifier gives.
+fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, &'static str)> {
     let one = SecureField::from(BaseField::from(1));
-    let mut cases: Vec<(&str, PoseidonProof, &str)> = vec![];
+    let mut cases: Vec<(&'static str, PoseidonProof, &'static str)> = vec![];
     let mut p = honest.clone();
     p.stark_proof.0.sampled_values[1][0][0] += one;
     cases.push((
@@ -389,15 +406,284 @@ fn cairo_verifies_a_cairn_proof_and_rejects_tampered_ones() {
     let mut p = honest.clone();
     p.stark_proof.0.config.fri_config.n_queries = 3;
     cases.push(("weaker parameters", p, "cairo_air: parameters"));
-    for (what, p, reason) in &cases {
-        assert!(
-            prover::verify_with::<Poseidon252MerkleChannel>(p.clone()).is_err(),
-            "the Rust verifier accepts {what}"
+    cases
+}
+
+/// The staged verifier (`cairo_air::stages`), one stage per run as a contract would run them:
+/// stage 0 the transcript; then, given the statement and the transcript's output, 1 the lookup
+/// sum, 2 the out-of-domain check, 3 one tree's opening, 4 quotients over a query range, 5 FRI.
+const STAGES_MAIN: &str = r#"
+use cairn_stwo_verifier::cairo_air::CairoStatement;
+use cairn_stwo_verifier::cairo_air::stages::{
+    Transcript, check_fri, check_lookup, check_oods, check_tree, quotients, transcript,
+};
+use cairn_stwo_verifier::fields::{M31, QM31};
+use cairn_stwo_verifier::fri_verifier::FriProof;
+use cairn_stwo_verifier::packed::read_tree;
+use cairn_stwo_verifier::pcs::PcsConfig;
+
+fn read<T, +Serde<T>, +Drop<T>>(ref data: Span<felt252>) -> T {
+    Serde::deserialize(ref data).expect('stages: input')
+}
+
+fn verdict(result: Result<(), felt252>) -> Array<felt252> {
+    match result {
+        Result::Ok(()) => array!['ok'],
+        Result::Err(e) => array![e],
+    }
+}
+
+#[executable]
+fn main(stage: u32, data: Array<felt252>) -> Array<felt252> {
+    let mut data = data.span();
+    let statement: CairoStatement = read(ref data);
+    if stage == 0 {
+        let config: PcsConfig = read(ref data);
+        let commitments: Array<felt252> = read(ref data);
+        let sampled: Array<Array<Array<QM31>>> = read(ref data);
+        let pow: u64 = read(ref data);
+        let fri: FriProof = read(ref data);
+        return match transcript(@statement, config, commitments.span(), sampled.span(), pow, fri) {
+            Result::Ok(t) => {
+                let mut out = array!['ok'];
+                t.serialize(ref out);
+                out
+            },
+            Result::Err(e) => array![e],
+        };
+    }
+    let t: Transcript = read(ref data);
+    if stage == 1 {
+        return verdict(check_lookup(@statement, @t));
+    }
+    if stage == 2 {
+        let sampled: Array<Array<Array<QM31>>> = read(ref data);
+        return verdict(check_oods(@statement, @t, sampled.span()));
+    }
+    let config: PcsConfig = read(ref data);
+    let commitments: Array<felt252> = read(ref data);
+    if stage == 3 {
+        let tree: u32 = read(ref data);
+        let values = read_tree(ref data).expect('stages: input');
+        let witness: Array<felt252> = read(ref data);
+        return verdict(
+            check_tree(@statement, @t, config, commitments.span(), tree, values.span(), witness.span()),
         );
+    }
+    if stage == 4 {
+        let sampled: Array<Array<Array<QM31>>> = read(ref data);
+        let mut trees: Array<Array<Array<M31>>> = array![];
+        for _ in 0..4_u32 {
+            trees.append(read_tree(ref data).expect('stages: input'));
+        }
+        let first: u32 = read(ref data);
+        let count: u32 = read(ref data);
+        return match quotients(
+            @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
+        ) {
+            Result::Ok(answers) => {
+                let mut out = array!['ok'];
+                answers.serialize(ref out);
+                out
+            },
+            Result::Err(e) => array![e],
+        };
+    }
+    let fri: FriProof = read(ref data);
+    let answers: Array<QM31> = read(ref data);
+    verdict(check_fri(@statement, @t, config, commitments.span(), fri, answers.span()))
+}
+"#;
+
+/// Queries per quotient stage.
+const QUOTIENT_RANGE: usize = 19;
+
+/// What one staged verification did: per stage run, its name, steps and reply.
+struct StagedRun {
+    runs: Vec<(String, usize, Vec<Felt>)>,
+}
+
+impl StagedRun {
+    /// The first stage that did not reply 'ok', and its reason.
+    fn rejection(&self) -> Option<(&str, Felt)> {
+        let ok = common::short_string("ok");
+        self.runs
+            .iter()
+            .find(|(_, _, reply)| reply[0] != ok)
+            .map(|(name, _, reply)| (name.as_str(), reply[0]))
+    }
+}
+
+/// Runs every stage on `proof` as a staged verifier would: the transcript first, then each check
+/// given the transcript (stopping at a stage that fails).
+fn run_stages(proof: &PoseidonProof) -> StagedRun {
+    run_stages_from(&|_| proof)
+}
+
+/// As [`run_stages`], each stage reading its inputs from `proof_for(stage name)`: a check fed
+/// other data than the transcript saw, as from a prover who found a transcript that passes.
+fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedRun {
+    type Ff = starknet_ff::FieldElement;
+    static PROGRAM: OnceLock<runner::CompiledProgram> = OnceLock::new();
+    let program = PROGRAM.get_or_init(|| common::program(STAGES_MAIN));
+    let mut runs = vec![];
+    // Runs `stage` on `parts`; the reply (without its length prefix) if it starts with 'ok'.
+    let mut run = |name: &str, stage: usize, parts: &[&[Ff]]| {
+        let data: Vec<Felt> = parts
+            .iter()
+            .flat_map(|p| p.iter().copied().map(common::felt))
+            .collect();
+        let mut args = vec![Felt::from(stage), Felt::from(data.len())];
+        args.extend(data);
+        let execution = runner::execute(program, &args).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let reply = execution.output[1..].to_vec();
+        let ok = reply[0] == common::short_string("ok");
+        runs.push((name.to_string(), execution.steps, reply.clone()));
+        ok.then_some(reply)
+    };
+    let to_ff = |f: &Felt| Ff::from_bytes_be(&f.to_bytes_be()).unwrap();
+    let sections = |name: &str| verifier::ProofSections::new(proof_for(name));
+
+    let p = sections("transcript");
+    let parts = [
+        &p.statement[..],
+        &p.stark.config,
+        &p.stark.commitments,
+        &p.stark.sampled_values,
+        &p.stark.proof_of_work,
+        &p.stark.fri_proof,
+    ];
+    let Some(reply) = run("transcript", 0, &parts) else {
+        return StagedRun { runs };
+    };
+    let t: Vec<Ff> = reply[1..].iter().map(to_ff).collect();
+    let scheme = |p: &verifier::ProofSections| [&p.stark.config[..], &p.stark.commitments].concat();
+
+    let p = sections("lookup");
+    if run("lookup", 1, &[&p.statement, &t]).is_none() {
+        return StagedRun { runs };
+    }
+    let p = sections("oods");
+    if run("oods", 2, &[&p.statement, &t, &p.stark.sampled_values]).is_none() {
+        return StagedRun { runs };
+    }
+    for i in 0..4 {
+        let name = format!("tree {i}");
+        let p = sections(&name);
+        let tree = [
+            &[Ff::from(i as u64)][..],
+            &p.stark.queried_values[i],
+            &p.stark.decommitments[i],
+        ]
+        .concat();
+        if run(&name, 3, &[&p.statement, &t, &scheme(&p), &tree]).is_none() {
+            return StagedRun { runs };
+        }
+    }
+    let n_queries = proof_for("transcript")
+        .stark_proof
+        .0
+        .config
+        .fri_config
+        .n_queries;
+    let mut answers = vec![];
+    for first in (0..n_queries).step_by(QUOTIENT_RANGE) {
+        let count = QUOTIENT_RANGE.min(n_queries - first);
+        let name = format!("quotients {first}..{}", first + count);
+        let proof = proof_for(&name);
+        let p = verifier::ProofSections::new(proof);
+        // Only these queries' values: per tree its column count, each column's slice packed.
+        let mut queried = vec![];
+        for tree in proof.stark_proof.0.queried_values.iter() {
+            queried.push(Ff::from(tree.len() as u64));
+            for column in tree {
+                queried.extend(verifier::packed_column(&column[first..first + count]));
+            }
+        }
+        let range = [Ff::from(first as u64), Ff::from(count as u64)];
+        let parts = [
+            &p.statement[..],
+            &t,
+            &scheme(&p),
+            &p.stark.sampled_values,
+            &queried,
+            &range,
+        ];
+        let Some(reply) = run(&name, 4, &parts) else {
+            return StagedRun { runs };
+        };
+        // reply: 'ok', the answers' length, then 4 felts per answer.
+        answers.extend(reply[2..].iter().map(to_ff));
+    }
+    let mut answers_felts = vec![Ff::from((answers.len() / 4) as u64)];
+    answers_felts.extend(answers);
+    let p = sections("fri");
+    let parts = [
+        &p.statement[..],
+        &t,
+        &scheme(&p),
+        &p.stark.fri_proof,
+        &answers_felts,
+    ];
+    run("fri", 5, &parts);
+    StagedRun { runs }
+}
+
+/// The staged verifier accepts the honest proof with every stage well under a transaction's 10M
+/// steps, and rejects every tampered proof the one-go verifier rejects.
+#[test]
+fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
+    let honest = proof();
+    let staged = run_stages(honest);
+    for (name, steps, _) in &staged.runs {
+        eprintln!("stage {name}: {steps} steps");
+    }
+    assert_eq!(staged.rejection(), None, "the honest proof");
+    assert_eq!(staged.runs.len(), 3 + 4 + 4 + 1);
+    for (name, steps, _) in &staged.runs {
+        assert!(*steps < 8_000_000, "stage {name}: {steps} steps");
+    }
+    for (what, p, _) in tampered_proofs(honest) {
+        let staged = run_stages(&p);
+        let rejection = staged.rejection();
+        eprintln!("{what}: rejected by {rejection:?}");
+        assert!(rejection.is_some(), "the staged verifier accepts {what}");
+    }
+
+    // Each check catches data the transcript did not see (the transcript from the honest proof).
+    let one = SecureField::from(BaseField::from(1));
+    let mut sums = honest.clone();
+    let sum = sums
+        .interaction_claim
+        .add_opcode
+        .as_mut()
+        .expect("add_opcode is used");
+    sum.claimed_sum += one;
+    let mut sampled = honest.clone();
+    sampled.stark_proof.0.sampled_values[1][0][0] += one;
+    let mut queried = honest.clone();
+    queried.stark_proof.0.queried_values[2][5][20] += BaseField::from(1);
+    let mut witness = honest.clone();
+    witness.stark_proof.0.fri_proof.inner_layers[1].fri_witness[0] += one;
+    let cases: [(&str, &PoseidonProof, &str, &str); 5] = [
+        ("lookup", &sums, "lookup", "cairo_air: lookup sum"),
+        ("oods", &sampled, "oods", "stark: oods values mismatch"),
+        ("tree 2", &queried, "tree 2", "merkle: root mismatch"),
+        // Quotients from other values than the trees opened: FRI's first layer disagrees.
+        (
+            "quotients 19..38",
+            &queried,
+            "fri",
+            "fri: first layer commitment",
+        ),
+        ("fri", &witness, "fri", "fri: inner layer commitment"),
+    ];
+    for (stage, tampered, failing, reason) in cases {
+        let staged = run_stages_from(&|name| if name == stage { tampered } else { honest });
         assert_eq!(
-            cairo_run(true, p).output,
-            vec![common::short_string(reason)],
-            "{what}: expected {reason}"
+            staged.rejection(),
+            Some((failing, common::short_string(reason))),
+            "{stage} fed tampered data"
         );
     }
 }

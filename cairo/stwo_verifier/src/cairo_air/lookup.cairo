@@ -23,7 +23,11 @@ pub struct LookupElements {
 pub impl LookupElementsImpl of LookupElementsTrait {
     fn draw(ref channel: Channel) -> LookupElements {
         let drawn = channel.draw_secure_felts(2);
-        let (z, alpha) = (*drawn.at(0), *drawn.at(1));
+        Self::new(*drawn.at(0), *drawn.at(1))
+    }
+
+    /// The elements for a drawn `z` and `alpha`.
+    fn new(z: QM31, alpha: QM31) -> LookupElements {
         let mut alpha_powers = array![];
         let mut power = QM31Trait::one();
         for _ in 0..N_ALPHA_POWERS {

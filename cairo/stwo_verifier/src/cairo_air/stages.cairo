@@ -1,0 +1,177 @@
+//! A Cairn proof's verification in stages, for a verifier that cannot run it in one go (a
+//! Starknet transaction stops at 10M Cairo steps; the whole verification is ~29M).
+//!
+//! `transcript` replays the whole Fiat-Shamir transcript and returns what it drew
+//! ([`Transcript`]); every other stage checks part of the proof against those values and
+//! changes no randomness, so the checks may run in any order, each in its own transaction, given
+//! the same statement and proof. The proof is valid when the transcript and every check pass:
+//! the lookup sum, the composition at the out-of-domain point, each tree's opening, the
+//! quotients over all queries (in ranges) and FRI on those quotients. `verify_cairo` (the one-go
+//! verifier) runs the same pieces.
+
+use crate::circle::CirclePoint;
+use crate::fields::{M31, QM31};
+use crate::fri_verifier::{FriProof, FriVerifierTrait};
+use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
+use crate::stark::{
+    StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
+};
+use super::air::{CairoAir, CairoAirTrait, air_for_claim};
+use super::lookup::{LookupElements, LookupElementsTrait};
+use super::{CairoStatement, CheckedStatement, check_lookup_sum, statement_transcript};
+
+pub const ERR_TRANSCRIPT: felt252 = 'stages: transcript shape';
+
+/// Everything the transcript drew that a check needs.
+#[derive(Drop, Serde, Debug, PartialEq)]
+pub struct Transcript {
+    /// The lookup elements.
+    pub z: QM31,
+    pub alpha: QM31,
+    /// The composition's random coefficient and the out-of-domain point.
+    pub composition_coeff: QM31,
+    pub oods_point: CirclePoint<QM31>,
+    /// The quotients' random coefficient.
+    pub quotient_coeff: QM31,
+    /// FRI's folding randomness: first layer, then inner layers.
+    pub fri_alphas: Array<QM31>,
+    /// The query positions (sorted, distinct).
+    pub positions: Array<u32>,
+}
+
+/// The statement's checks (but the lookup sum) and the whole transcript: what a proof's first
+/// stage runs. `commitments` are the proof's four tree roots.
+pub fn transcript(
+    statement: @CairoStatement,
+    config: PcsConfig,
+    commitments: Span<felt252>,
+    sampled_values: Span<Array<Array<QM31>>>,
+    proof_of_work: u64,
+    fri_proof: FriProof,
+) -> Result<Transcript, felt252> {
+    let CheckedStatement { air, elements, mut channel, mut scheme } = statement_transcript(
+        statement, config, commitments,
+    )?;
+    let StarkTranscript { composition_coeff, oods_point, quotient_coeff, fri } =
+        crate::stark::transcript(
+        @air, ref channel, ref scheme, commitments, sampled_values, proof_of_work, fri_proof,
+    )?;
+    let mut positions = array![];
+    for p in fri.queries() {
+        positions.append(*p);
+    }
+    Result::Ok(
+        Transcript {
+            z: elements.z,
+            alpha: elements.alpha,
+            composition_coeff,
+            oods_point,
+            quotient_coeff,
+            fri_alphas: fri.alphas(),
+            positions,
+        },
+    )
+}
+
+/// The lookup argument balances under the drawn elements.
+pub fn check_lookup(statement: @CairoStatement, transcript: @Transcript) -> Result<(), felt252> {
+    check_lookup_sum(statement, @LookupElementsTrait::new(*transcript.z, *transcript.alpha))
+}
+
+/// The AIR's constraints at the out-of-domain point equal the composition's claimed value.
+pub fn check_oods(
+    statement: @CairoStatement,
+    transcript: @Transcript,
+    sampled_values: Span<Array<Array<QM31>>>,
+) -> Result<(), felt252> {
+    let air = air_with_params(statement, transcript)?;
+    let points = sample_points(@air, *transcript.oods_point);
+    check_composition(
+        @air, *transcript.oods_point, *transcript.composition_coeff, points.span(), sampled_values,
+    )
+}
+
+/// Tree `t`'s decommitment at the query positions (0 preprocessed, 1 trace, 2 interaction,
+/// 3 composition).
+pub fn check_tree(
+    statement: @CairoStatement,
+    transcript: @Transcript,
+    config: PcsConfig,
+    commitments: Span<felt252>,
+    t: u32,
+    queried_values: Span<Array<M31>>,
+    decommitment: Span<felt252>,
+) -> Result<(), felt252> {
+    let (_, scheme) = scheme_of(statement, config, commitments)?;
+    scheme.open(t, transcript.positions.span(), queried_values, decommitment)
+}
+
+/// What FRI's first layer must hold at queries `first .. first + count` (the quotients), from
+/// those queries' values (per tree, per column, `count` values).
+pub fn quotients(
+    statement: @CairoStatement,
+    transcript: @Transcript,
+    config: PcsConfig,
+    commitments: Span<felt252>,
+    sampled_values: Span<Array<Array<QM31>>>,
+    queried_values: Span<Array<Array<M31>>>,
+    first: u32,
+    count: u32,
+) -> Result<Array<QM31>, felt252> {
+    let (air, scheme) = scheme_of(statement, config, commitments)?;
+    let points = sample_points(@air, *transcript.oods_point);
+    scheme
+        .quotients(
+            points.span(),
+            sampled_values,
+            queried_values,
+            *transcript.quotient_coeff,
+            transcript.positions.span(),
+            first,
+            count,
+        )
+}
+
+/// FRI's decommitment, given the quotients at all queries (`answers`, in position order).
+pub fn check_fri(
+    statement: @CairoStatement,
+    transcript: @Transcript,
+    config: PcsConfig,
+    commitments: Span<felt252>,
+    fri_proof: FriProof,
+    answers: Span<QM31>,
+) -> Result<(), felt252> {
+    let (_, scheme) = scheme_of(statement, config, commitments)?;
+    let mut fri = FriVerifierTrait::build(
+        config.fri_config, fri_proof, scheme.fri_log_degree_bound()?, transcript.fri_alphas.span(),
+    )?;
+    fri.set_queries(transcript.positions.span());
+    fri.decommit(answers)
+}
+
+/// The claim's AIR (without lookup parameters) and the commitment scheme's four trees.
+fn scheme_of(
+    statement: @CairoStatement, config: PcsConfig, commitments: Span<felt252>,
+) -> Result<(CairoAir, CommitmentSchemeVerifier), felt252> {
+    if commitments.len() != 4 {
+        return Result::Err(ERR_TRANSCRIPT);
+    }
+    let air = air_for_claim(statement.claim)?;
+    let mut scheme = CommitmentSchemeVerifierTrait::new(config);
+    let sizes = air.tree_log_sizes();
+    for t in 0..3_u32 {
+        scheme.add_tree(*commitments.at(t), *sizes.at(t));
+    }
+    scheme.add_tree(*commitments.at(3), composition_sizes(composition_half_bound(@air)?));
+    Result::Ok((air, scheme))
+}
+
+/// The claim's AIR with its lookup parameters under the drawn elements.
+fn air_with_params(
+    statement: @CairoStatement, transcript: @Transcript,
+) -> Result<CairoAir, felt252> {
+    let mut air = air_for_claim(statement.claim)?;
+    let elements: LookupElements = LookupElementsTrait::new(*transcript.z, *transcript.alpha);
+    air.set_params(@elements, statement.interaction_claim)?;
+    Result::Ok(air)
+}
