@@ -413,85 +413,21 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
 /// stage 0 the transcript; then, given the statement and the transcript's output, 1 the lookup
 /// sum, 2 the out-of-domain check, 3 one tree's opening, 4 quotients over a query range, 5 FRI.
 const STAGES_MAIN: &str = r#"
-use cairn_stwo_verifier::cairo_air::CairoStatement;
 use cairn_stwo_verifier::cairo_air::stages::{
-    Transcript, check_fri, check_lookup, check_oods, check_tree, quotients, transcript,
+    run_fri, run_lookup, run_oods, run_quotients, run_transcript, run_tree,
 };
-use cairn_stwo_verifier::fields::{M31, QM31};
-use cairn_stwo_verifier::fri_verifier::FriProof;
-use cairn_stwo_verifier::packed::read_tree;
-use cairn_stwo_verifier::pcs::PcsConfig;
-
-fn read<T, +Serde<T>, +Drop<T>>(ref data: Span<felt252>) -> T {
-    Serde::deserialize(ref data).expect('stages: input')
-}
-
-fn verdict(result: Result<(), felt252>) -> Array<felt252> {
-    match result {
-        Result::Ok(()) => array!['ok'],
-        Result::Err(e) => array![e],
-    }
-}
 
 #[executable]
 fn main(stage: u32, data: Array<felt252>) -> Array<felt252> {
-    let mut data = data.span();
-    let statement: CairoStatement = read(ref data);
-    if stage == 0 {
-        let config: PcsConfig = read(ref data);
-        let commitments: Array<felt252> = read(ref data);
-        let sampled: Array<Array<Array<QM31>>> = read(ref data);
-        let pow: u64 = read(ref data);
-        let fri: FriProof = read(ref data);
-        return match transcript(@statement, config, commitments.span(), sampled.span(), pow, fri) {
-            Result::Ok(t) => {
-                let mut out = array!['ok'];
-                t.serialize(ref out);
-                out
-            },
-            Result::Err(e) => array![e],
-        };
+    let data = data.span();
+    match stage {
+        0 => run_transcript(data),
+        1 => run_lookup(data),
+        2 => run_oods(data),
+        3 => run_tree(data),
+        4 => run_quotients(data),
+        _ => run_fri(data),
     }
-    let t: Transcript = read(ref data);
-    if stage == 1 {
-        return verdict(check_lookup(@statement, @t));
-    }
-    if stage == 2 {
-        let sampled: Array<Array<Array<QM31>>> = read(ref data);
-        return verdict(check_oods(@statement, @t, sampled.span()));
-    }
-    let config: PcsConfig = read(ref data);
-    let commitments: Array<felt252> = read(ref data);
-    if stage == 3 {
-        let tree: u32 = read(ref data);
-        let values = read_tree(ref data).expect('stages: input');
-        let witness: Array<felt252> = read(ref data);
-        return verdict(
-            check_tree(@statement, @t, config, commitments.span(), tree, values.span(), witness.span()),
-        );
-    }
-    if stage == 4 {
-        let sampled: Array<Array<Array<QM31>>> = read(ref data);
-        let mut trees: Array<Array<Array<M31>>> = array![];
-        for _ in 0..4_u32 {
-            trees.append(read_tree(ref data).expect('stages: input'));
-        }
-        let first: u32 = read(ref data);
-        let count: u32 = read(ref data);
-        return match quotients(
-            @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
-        ) {
-            Result::Ok(answers) => {
-                let mut out = array!['ok'];
-                answers.serialize(ref out);
-                out
-            },
-            Result::Err(e) => array![e],
-        };
-    }
-    let fri: FriProof = read(ref data);
-    let answers: Array<QM31> = read(ref data);
-    verdict(check_fri(@statement, @t, config, commitments.span(), fri, answers.span()))
 }
 "#;
 

@@ -12,6 +12,7 @@
 use crate::circle::CirclePoint;
 use crate::fields::{M31, QM31};
 use crate::fri_verifier::{FriProof, FriVerifierTrait};
+use crate::packed::read_tree;
 use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
 use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
@@ -174,4 +175,147 @@ fn air_with_params(
     let elements: LookupElements = LookupElementsTrait::new(*transcript.z, *transcript.alpha);
     air.set_params(@elements, statement.interaction_claim)?;
     Result::Ok(air)
+}
+
+// Entry points over felts: what a stage's executable or contract class runs. Each takes the
+// serialized inputs listed (all of them, nothing after) and replies `['ok', output...]` or
+// `[reason]`.
+
+/// Inputs: statement, config, commitments, sampled values, proof of work, FRI proof. Output: the
+/// `Transcript`.
+pub fn run_transcript(data: Span<felt252>) -> Array<felt252> {
+    reply(transcript_entry(data))
+}
+
+/// Inputs: statement, transcript.
+pub fn run_lookup(data: Span<felt252>) -> Array<felt252> {
+    reply(lookup_entry(data))
+}
+
+/// Inputs: statement, transcript, sampled values.
+pub fn run_oods(data: Span<felt252>) -> Array<felt252> {
+    reply(oods_entry(data))
+}
+
+/// Inputs: statement, transcript, config, commitments, the tree's index, its queried values
+/// (`packed::read_tree`), its decommitment.
+pub fn run_tree(data: Span<felt252>) -> Array<felt252> {
+    reply(tree_entry(data))
+}
+
+/// Inputs: statement, transcript, config, commitments, sampled values, the four trees' values at
+/// queries `first .. first + count` (`packed::read_tree` each), first, count. Output: the
+/// quotients (an array).
+pub fn run_quotients(data: Span<felt252>) -> Array<felt252> {
+    reply(quotients_entry(data))
+}
+
+/// Inputs: statement, transcript, config, commitments, FRI proof, the quotients at all queries.
+pub fn run_fri(data: Span<felt252>) -> Array<felt252> {
+    reply(fri_entry(data))
+}
+
+pub const ERR_INPUT: felt252 = 'stages: malformed input';
+
+fn transcript_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref data)?;
+    let config: PcsConfig = read(ref data)?;
+    let commitments: Array<felt252> = read(ref data)?;
+    let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
+    let pow: u64 = read(ref data)?;
+    let fri: FriProof = read(ref data)?;
+    done(data)?;
+    let t = transcript(@statement, config, commitments.span(), sampled.span(), pow, fri)?;
+    let mut out = array![];
+    t.serialize(ref out);
+    Result::Ok(out)
+}
+
+fn lookup_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref data)?;
+    let t: Transcript = read(ref data)?;
+    done(data)?;
+    check_lookup(@statement, @t)?;
+    Result::Ok(array![])
+}
+
+fn oods_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref data)?;
+    let t: Transcript = read(ref data)?;
+    let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
+    done(data)?;
+    check_oods(@statement, @t, sampled.span())?;
+    Result::Ok(array![])
+}
+
+fn tree_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref data)?;
+    let t: Transcript = read(ref data)?;
+    let config: PcsConfig = read(ref data)?;
+    let commitments: Array<felt252> = read(ref data)?;
+    let tree: u32 = read(ref data)?;
+    let values = read_tree(ref data).ok_or(ERR_INPUT)?;
+    let witness: Array<felt252> = read(ref data)?;
+    done(data)?;
+    check_tree(@statement, @t, config, commitments.span(), tree, values.span(), witness.span())?;
+    Result::Ok(array![])
+}
+
+fn quotients_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref data)?;
+    let t: Transcript = read(ref data)?;
+    let config: PcsConfig = read(ref data)?;
+    let commitments: Array<felt252> = read(ref data)?;
+    let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
+    let mut trees: Array<Array<Array<M31>>> = array![];
+    for _ in 0..4_u32 {
+        trees.append(read_tree(ref data).ok_or(ERR_INPUT)?);
+    }
+    let first: u32 = read(ref data)?;
+    let count: u32 = read(ref data)?;
+    done(data)?;
+    let answers = quotients(
+        @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
+    )?;
+    let mut out = array![];
+    answers.serialize(ref out);
+    Result::Ok(out)
+}
+
+fn fri_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref data)?;
+    let t: Transcript = read(ref data)?;
+    let config: PcsConfig = read(ref data)?;
+    let commitments: Array<felt252> = read(ref data)?;
+    let fri: FriProof = read(ref data)?;
+    let answers: Array<QM31> = read(ref data)?;
+    done(data)?;
+    check_fri(@statement, @t, config, commitments.span(), fri, answers.span())?;
+    Result::Ok(array![])
+}
+
+/// Deserializes one input.
+fn read<T, +Serde<T>, +Drop<T>>(ref data: Span<felt252>) -> Result<T, felt252> {
+    Serde::deserialize(ref data).ok_or(ERR_INPUT)
+}
+
+/// Inputs must end where the last one does.
+fn done(data: Span<felt252>) -> Result<(), felt252> {
+    if data.is_empty() {
+        Result::Ok(())
+    } else {
+        Result::Err(ERR_INPUT)
+    }
+}
+
+/// `['ok', output...]` or `[reason]`.
+fn reply(result: Result<Array<felt252>, felt252>) -> Array<felt252> {
+    match result {
+        Result::Ok(output) => {
+            let mut out = array!['ok'];
+            out.append_span(output.span());
+            out
+        },
+        Result::Err(e) => array![e],
+    }
 }
