@@ -439,38 +439,54 @@ fn sample_batches(
         }
     }
 
+    // Each sample's batch: the index of its point among the distinct points, first-seen order
+    // (a handful of points, and consecutive samples mostly share one).
     let samples = samples.span();
-    let mut seen: Array<CirclePoint<QM31>> = array![];
-    let mut batches = array![];
+    let mut points: Array<CirclePoint<QM31>> = array![];
+    let mut batch_of: Array<u32> = array![];
+    let mut last: u32 = 0;
     for s in samples {
         let point = *s.point;
-        let mut known = false;
-        for p in seen.span() {
-            if *p == point {
-                known = true;
+        if points.len() > 0 && *points.at(last) == point {
+            batch_of.append(last);
+            continue;
+        }
+        let mut found = points.len();
+        for i in 0..points.len() {
+            if *points.at(i) == point {
+                found = i;
                 break;
             }
         }
-        if known {
-            continue;
+        if found == points.len() {
+            points.append(point);
         }
-        seen.append(point);
+        last = found;
+        batch_of.append(found);
+    }
+
+    // Per batch, with d = conj(y) - y of its point and k each sample's coefficient: c = k d per
+    // column; a_sum = sum k (conj(v) - v); b_sum = sum k (v d - (conj(v) - v) y)
+    // = d sum k v - y a_sum (stwo's `complex_conjugate_line_coeffs`, summed).
+    let mut batches = array![];
+    for b in 0..points.len() {
+        let point = *points.at(b);
+        let d = point.y.complex_conjugate() - point.y;
         let mut columns = array![];
-        let (mut a_sum, mut b_sum) = (QM31Trait::zero(), QM31Trait::zero());
-        for other in samples {
-            if *other.point == point {
-                let (a, b, c) = line_coeffs(point, *other.value, *other.coeff);
-                a_sum = a_sum + a;
-                b_sum = b_sum + b;
-                columns
-                    .append(
-                        (
-                            *other.column, c.a.a.v.into(), c.a.b.v.into(), c.b.a.v.into(),
-                            c.b.b.v.into(),
-                        ),
-                    );
+        let (mut kv, mut k_conj_v) = (QM31Trait::zero(), QM31Trait::zero());
+        for i in 0..samples.len() {
+            if *batch_of.at(i) != b {
+                continue;
             }
+            let s = samples.at(i);
+            let k = *s.coeff;
+            let c = k * d;
+            kv = kv + k * *s.value;
+            k_conj_v = k_conj_v + k * (*s.value).complex_conjugate();
+            columns.append((*s.column, c.a.a.v.into(), c.a.b.v.into(), c.b.a.v.into(), c.b.b.v.into()));
         }
+        let a_sum = k_conj_v - kv;
+        let b_sum = d * kv - point.y * a_sum;
         batches.append(Batch { point, columns: columns.span(), a_sum, b_sum });
     }
     batches
@@ -484,15 +500,6 @@ fn period_generator(lifting_log_size: u32, log_size: u32) -> CirclePoint<M31> {
         return index_to_point(0);
     }
     index_to_point(pow2(shift))
-}
-
-/// The line through (point, value) and its complex conjugate, times `coeff` (stwo's
-/// `complex_conjugate_line_coeffs`).
-fn line_coeffs(point: CirclePoint<QM31>, value: QM31, coeff: QM31) -> (QM31, QM31, QM31) {
-    let a = value.complex_conjugate() - value;
-    let c = point.y.complex_conjugate() - point.y;
-    let b = value * c - a * point.y;
-    (coeff * a, coeff * b, coeff * c)
 }
 
 /// Sum over batches of (sum of c * value - (a * y + b)) / vanishing(point, domain point).
