@@ -133,3 +133,64 @@ fn proofs_pack_columns_in_the_layout_cairo_reads() {
         assert_eq!(mine, packed(&[column])[2..], "{n} values");
     }
 }
+
+const RANGE_MAIN: &str = r#"
+use cairn_stwo_verifier::packed::read_tree_range;
+
+#[executable]
+fn main(first: u32, count: u32, data: Array<felt252>) -> Array<felt252> {
+    let mut input = data.span();
+    let _n_trees = input.pop_front();
+    match read_tree_range(ref input, first, count) {
+        Option::Some(columns) => {
+            let mut out = array!['ok', input.len().into()];
+            for column in columns.span() {
+                for v in column.span() {
+                    out.append((*v.v).into());
+                }
+            }
+            out
+        },
+        Option::None => array!['rejected'],
+    }
+}
+"#;
+
+/// A query range of packed columns: exactly those values, the whole tree consumed, for ranges
+/// inside a felt, across felts, at the ends and empty; a range past a column's end is refused.
+#[test]
+fn query_ranges_of_packed_columns() {
+    let program = common::program(RANGE_MAIN);
+    let columns: Vec<Vec<u32>> = (0..3).map(|i| common::random_m31s(23, i)).collect();
+    let data = packed(&columns);
+    let run_range = |first: usize, count: usize| {
+        let mut args = vec![Felt::from(first), Felt::from(count), Felt::from(data.len())];
+        args.extend_from_slice(&data);
+        let out = runner::execute(&program, &args)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .output;
+        out[1..].to_vec()
+    };
+    for (first, count) in [
+        (0, 23),
+        (0, 0),
+        (3, 2),
+        (5, 9),
+        (6, 1),
+        (7, 7),
+        (20, 3),
+        (22, 1),
+    ] {
+        let mut want = vec![common::short_string("ok"), Felt::from(0u32)];
+        for column in &columns {
+            want.extend(column[first..first + count].iter().map(|&v| Felt::from(v)));
+        }
+        assert_eq!(
+            run_range(first, count),
+            want,
+            "range {first}..{}",
+            first + count
+        );
+    }
+    assert_eq!(run_range(20, 4), vec![common::short_string("rejected")]);
+}

@@ -526,24 +526,16 @@ fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedR
     for first in (0..n_queries).step_by(QUOTIENT_RANGE) {
         let count = QUOTIENT_RANGE.min(n_queries - first);
         let name = format!("quotients {first}..{}", first + count);
-        let proof = proof_for(&name);
-        let p = verifier::ProofSections::new(proof);
-        // Only these queries' values: per tree its column count, each column's slice packed.
-        let mut queried = vec![];
-        for tree in proof.stark_proof.0.queried_values.iter() {
-            queried.push(Ff::from(tree.len() as u64));
-            for column in tree {
-                queried.extend(verifier::packed_column(&column[first..first + count]));
-            }
-        }
+        let p = sections(&name);
+        // The trees' data as the tree stages read it; the stage reads this range of queries.
         let range = [Ff::from(first as u64), Ff::from(count as u64)];
         let parts = [
             &p.statement[..],
             &t,
             &scheme(&p),
             &p.stark.sampled_values,
-            &queried,
             &range,
+            &p.stark.queried_values.concat(),
         ];
         let Some(reply) = run(&name, 4, &parts) else {
             return StagedRun { runs };

@@ -12,7 +12,7 @@
 use crate::circle::CirclePoint;
 use crate::fields::{M31, QM31};
 use crate::fri_verifier::{FriProof, FriVerifierTrait};
-use crate::packed::read_tree;
+use crate::packed::{read_tree, read_tree_range};
 use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
 use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
@@ -203,9 +203,9 @@ pub fn run_tree(data: Span<felt252>) -> Array<felt252> {
     reply(tree_entry(data))
 }
 
-/// Inputs: statement, transcript, config, commitments, sampled values, the four trees' values at
-/// queries `first .. first + count` (`packed::read_tree` each), first, count. Output: the
-/// quotients (an array).
+/// Inputs: statement, transcript, config, commitments, sampled values, first, count, the four
+/// trees' queried values (`packed::read_tree` each: the very data the tree stages open, of which
+/// only queries `first .. first + count` are read). Output: the quotients (an array).
 pub fn run_quotients(data: Span<felt252>) -> Array<felt252> {
     reply(quotients_entry(data))
 }
@@ -267,12 +267,12 @@ fn quotients_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
     let config: PcsConfig = read(ref data)?;
     let commitments: Array<felt252> = read(ref data)?;
     let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
-    let mut trees: Array<Array<Array<M31>>> = array![];
-    for _ in 0..4_u32 {
-        trees.append(read_tree(ref data).ok_or(ERR_INPUT)?);
-    }
     let first: u32 = read(ref data)?;
     let count: u32 = read(ref data)?;
+    let mut trees: Array<Array<Array<M31>>> = array![];
+    for _ in 0..4_u32 {
+        trees.append(read_tree_range(ref data, first, count).ok_or(ERR_INPUT)?);
+    }
     done(data)?;
     let answers = quotients(
         @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
