@@ -66,6 +66,8 @@ pub struct Deployed {
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
     pub l2_gas: u64,
+    /// State diffs (storage writes) are paid in L1 data gas.
+    pub l1_data_gas: u64,
 }
 
 /// One account on one node.
@@ -211,7 +213,7 @@ impl Chain {
             execution = execution
                 .l1_gas(0)
                 .l1_gas_price(price(block.l1_gas_price()))
-                .l1_data_gas(1_000)
+                .l1_data_gas(bounds.l1_data_gas)
                 .l1_data_gas_price(price(block.l1_data_gas_price()))
                 .l2_gas(bounds.l2_gas)
                 .l2_gas_price(price(block.l2_gas_price()))

@@ -1,6 +1,6 @@
 //! Per-transaction limits of the local devnet, measured with real transactions: how many loop
-//! turns (felt arithmetic, Poseidon) one invoke may run and how many calldata felts it may carry,
-//! with the L2 gas each costs. Results feed docs/BENCHMARKS.md ("On chain").
+//! turns (felt arithmetic, Poseidon) one invoke may run, how many storage slots it may read or
+//! write and how many calldata felts it may carry, with the L2 gas each costs. Results feed docs/BENCHMARKS.md ("On chain").
 //!
 //! `make bench-chain` (or `cargo build --release --workspace && target/release/chain-limits`)
 
@@ -13,9 +13,34 @@ use chain::{Bounds, Chain, ChainError, Devnet, DevnetOptions, Felt};
 const PROBE: &str = r#"
 #[starknet::contract]
 mod Limits {
-    use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
+    use starknet::storage::{
+        Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess,
+        StoragePointerWriteAccess,
+    };
     #[storage]
-    struct Storage { sink: felt252 }
+    struct Storage { sink: felt252, slots: Map<u32, felt252> }
+
+    /// n storage reads.
+    #[external(v0)]
+    fn reads(ref self: ContractState, n: u32) {
+        let mut acc: felt252 = 0;
+        let mut i = 0;
+        while i != n {
+            acc += self.slots.read(i);
+            i += 1;
+        };
+        self.sink.write(acc);
+    }
+
+    /// n storage writes (fresh slots the first time).
+    #[external(v0)]
+    fn writes(ref self: ContractState, n: u32, salt: u32) {
+        let mut i = 0;
+        while i != n {
+            self.slots.write(salt * 1000000 + i, 7);
+            i += 1;
+        };
+    }
 
     /// n turns of felt arithmetic.
     #[external(v0)]
@@ -114,6 +139,7 @@ async fn main() -> Result<()> {
     // Far above any per-transaction cap, so the transaction's own bound is never what stops it.
     let bounds = Bounds {
         l2_gas: 20_000_000_000,
+        l1_data_gas: 100_000_000,
     };
     let t = Instant::now();
     for (function, hi) in [("arith", 20_000_000u64), ("poseidon", 5_000_000)] {
@@ -127,6 +153,28 @@ async fn main() -> Result<()> {
             innermost(&why)
         );
     }
+    let (n, gas, why) = largest(1, 2_000_000, |n| {
+        attempt(chain.invoke_bounded(at, "reads", vec![Felt::from(n)], bounds))
+    })
+    .await;
+    println!(
+        "storage reads: {n} fit in one invoke ({gas} L2 gas, {:.0} gas/read); one more fails: {}",
+        gas as f64 / n as f64,
+        innermost(&why)
+    );
+    // Each attempt writes fresh slots (its own salt), as an upload would.
+    let mut salt = 0u64;
+    let (n, gas, why) = largest(1, 1_000_000, |n| {
+        salt += 1;
+        let calldata = vec![Felt::from(n), Felt::from(salt)];
+        attempt(chain.invoke_bounded(at, "writes", calldata, bounds))
+    })
+    .await;
+    println!(
+        "storage writes: {n} fresh slots fit in one invoke ({gas} L2 gas, {:.0} gas/write); one more fails: {}",
+        gas as f64 / n as f64,
+        innermost(&why)
+    );
     let (n, gas, why) = largest(1, 2_000_000, |n| {
         let mut calldata = vec![Felt::from(n)];
         calldata.extend((0..n).map(Felt::from));
@@ -146,5 +194,5 @@ async fn main() -> Result<()> {
 /// The innermost reason of a failure (the last line of the sequencer's trace).
 fn innermost(s: &str) -> String {
     let line = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-    line.trim().chars().take(200).collect()
+    line.trim().chars().take(400).collect()
 }
