@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+use cairo_air::claims::CairoClaim;
 use starknet_ff::FieldElement;
 use stwo::core::fields::m31::BaseField;
 use stwo::core::pcs::quotients::CommitmentSchemeProof;
@@ -25,8 +26,8 @@ pub const M31S_PER_FELT: usize = 7;
 /// A Cairn proof (Poseidon252 channel) as the Cairo verifier reads it: the statement
 /// (`cairo_air::CairoStatement`: claim, interaction proof of work, interaction claim, channel
 /// salt), then the STARK proof (`pcs::CommitmentSchemeProof`).
-pub fn proof_felts(proof: &prover::PoseidonProof) -> Vec<FieldElement> {
-    ProofSections::new(proof).concat()
+pub fn proof_felts(proof: &prover::PoseidonProof) -> Result<Vec<FieldElement>, String> {
+    Ok(ProofSections::new(proof)?.concat())
 }
 
 /// A STARK proof as the Cairo verifier reads it (`pcs::CommitmentSchemeProof`):
@@ -52,16 +53,17 @@ pub struct ProofSections {
 }
 
 impl ProofSections {
-    pub fn new(proof: &prover::PoseidonProof) -> Self {
+    /// Fails if a public memory value is not a field element (no run of the Cairo VM makes one).
+    pub fn new(proof: &prover::PoseidonProof) -> Result<Self, String> {
         let mut statement = vec![];
-        proof.claim.serialize(&mut statement);
+        compact_claim(&proof.claim, &mut statement)?;
         proof.interaction_pow.serialize(&mut statement);
         proof.interaction_claim.serialize(&mut statement);
         proof.channel_salt.serialize(&mut statement);
-        ProofSections {
+        Ok(ProofSections {
             statement,
             stark: StarkSections::new(&proof.stark_proof.0),
-        }
+        })
     }
 
     pub fn concat(&self) -> Vec<FieldElement> {
@@ -69,6 +71,41 @@ impl ProofSections {
         felts.extend(self.stark.concat());
         felts
     }
+}
+
+/// The claim as `cairo_air::claim::read_claim` reads it: cairo-air's layout, except the public
+/// memory's program and output sections, compact (per cell its id and its value as one felt, not
+/// nine): the program is most of a statement.
+fn compact_claim(claim: &CairoClaim, out: &mut Vec<FieldElement>) -> Result<(), String> {
+    let memory = &claim.public_data.public_memory;
+    compact_section(&memory.program, out)?;
+    memory.public_segments.serialize(out);
+    compact_section(&memory.output, out)?;
+    memory.safe_call_ids.serialize(out);
+    claim.public_data.initial_state.serialize(out);
+    claim.public_data.final_state.serialize(out);
+    // The components' claims: the rest of cairo-air's own serialization.
+    let (mut whole, mut public_data) = (vec![], vec![]);
+    claim.serialize(&mut whole);
+    claim.public_data.serialize(&mut public_data);
+    out.extend(&whole[public_data.len()..]);
+    Ok(())
+}
+
+fn compact_section(cells: &[(u32, [u32; 8])], out: &mut Vec<FieldElement>) -> Result<(), String> {
+    out.push(cells.len().into());
+    for (id, limbs) in cells {
+        let mut bytes = [0u8; 32];
+        for (i, limb) in limbs.iter().enumerate() {
+            bytes[28 - 4 * i..32 - 4 * i].copy_from_slice(&limb.to_be_bytes());
+        }
+        let value = FieldElement::from_bytes_be(&bytes).map_err(|_| {
+            format!("public memory cell {id}: value {limbs:?} is not a field element")
+        })?;
+        out.push((*id).into());
+        out.push(value);
+    }
+    Ok(())
 }
 
 /// A STARK proof's parts, each serialized as `pcs::CommitmentSchemeProof` reads it.
@@ -182,4 +219,26 @@ pub fn write_probe_package(
         std::fs::write(dir.join(format!("src/{module}.cairo")), text)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_sections_hold_one_felt_per_value_and_refuse_non_field_values() {
+        let cells = [(7u32, [5u32, 1, 0, 0, 0, 0, 0, 2])];
+        let mut out = vec![];
+        compact_section(&cells, &mut out).unwrap();
+        // 5 + 2^32 + 2 * 2^224: limbs are little-endian u32s.
+        let mut bytes = [0u8; 32];
+        bytes[3] = 2;
+        bytes[27] = 1;
+        bytes[31] = 5;
+        let value = FieldElement::from_bytes_be(&bytes).unwrap();
+        assert_eq!(out, vec![FieldElement::ONE, FieldElement::from(7u32), value]);
+        let mut out = vec![];
+        let err = compact_section(&[(3, [u32::MAX; 8])], &mut out).unwrap_err();
+        assert!(err.contains("cell 3"), "{err}");
+    }
 }

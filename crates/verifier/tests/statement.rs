@@ -84,6 +84,7 @@ fn cairo_program(full: bool) -> &'static runner::CompiledProgram {
 
 fn cairo_run(full: bool, proof: &PoseidonProof) -> runner::Execution {
     let args: Vec<Felt> = verifier::proof_felts(proof)
+        .unwrap()
         .into_iter()
         .map(common::felt)
         .collect();
@@ -143,7 +144,7 @@ fn cairo_replays_the_transcript_of_a_cairn_proof() {
         "Cairo statement checks: {} steps, builtins {:?}, {} proof felts",
         run.steps,
         run.builtins,
-        verifier::proof_felts(proof).len()
+        verifier::proof_felts(proof).unwrap().len()
     );
 }
 
@@ -478,7 +479,7 @@ fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedR
         ok.then_some(reply)
     };
     let to_ff = |f: &Felt| Ff::from_bytes_be(&f.to_bytes_be()).unwrap();
-    let sections = |name: &str| verifier::ProofSections::new(proof_for(name));
+    let sections = |name: &str| verifier::ProofSections::new(proof_for(name)).unwrap();
 
     let p = sections("transcript");
     let parts = [

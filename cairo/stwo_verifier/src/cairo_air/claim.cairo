@@ -49,7 +49,8 @@ const OUTPUT: u32 = 0;
 const ECDSA: u32 = 3;
 const KECCAK: u32 = 6;
 
-#[derive(Drop, Serde, Debug)]
+/// Serialized with each memory section compact (`MemorySectionSerde`).
+#[derive(Drop, Debug)]
 pub struct PublicMemory {
     pub program: Array<(u32, [u32; 8])>,
     /// output, pedersen, range_check_128, ecdsa, bitwise, ec_op, keccak, poseidon,
@@ -57,6 +58,67 @@ pub struct PublicMemory {
     pub public_segments: [SegmentRange; 11],
     pub output: Array<(u32, [u32; 8])>,
     pub safe_call_ids: [u32; 2],
+}
+
+pub impl PublicMemorySerde of Serde<PublicMemory> {
+    fn serialize(self: @PublicMemory, ref output: Array<felt252>) {
+        write_section(self.program.span(), ref output);
+        self.public_segments.serialize(ref output);
+        write_section(self.output.span(), ref output);
+        self.safe_call_ids.serialize(ref output);
+    }
+
+    fn deserialize(ref serialized: Span<felt252>) -> Option<PublicMemory> {
+        let program = read_section(ref serialized)?;
+        let public_segments = Serde::deserialize(ref serialized)?;
+        let output = read_section(ref serialized)?;
+        let safe_call_ids = Serde::deserialize(ref serialized)?;
+        Option::Some(PublicMemory { program, public_segments, output, safe_call_ids })
+    }
+}
+
+const TWO_POW_32: u128 = 0x100000000;
+
+/// A memory section compact: its length, then per cell its id and its value as one felt (the
+/// little-endian u32 limbs `cairo-air` keeps, 9 felts a cell in its own serialization). A
+/// Cairo memory value is a field element, so the limbs always fit one felt.
+fn read_section(ref serialized: Span<felt252>) -> Option<Array<(u32, [u32; 8])>> {
+    let n: u32 = Serde::deserialize(ref serialized)?;
+    let mut cells = array![];
+    for _ in 0..n {
+        let id: u32 = Serde::deserialize(ref serialized)?;
+        let value: u256 = (*serialized.pop_front()?).into();
+        let [a, b, c, d] = limbs(value.low);
+        let [e, f, g, h] = limbs(value.high);
+        cells.append((id, [a, b, c, d, e, f, g, h]));
+    }
+    Option::Some(cells)
+}
+
+/// The four u32 limbs of `x`, least significant first.
+fn limbs(x: u128) -> [u32; 4] {
+    let (x, a) = DivRem::div_rem(x, TWO_POW_32.try_into().unwrap());
+    let (x, b) = DivRem::div_rem(x, TWO_POW_32.try_into().unwrap());
+    let (d, c) = DivRem::div_rem(x, TWO_POW_32.try_into().unwrap());
+    [a.try_into().unwrap(), b.try_into().unwrap(), c.try_into().unwrap(), d.try_into().unwrap()]
+}
+
+fn write_section(cells: Span<(u32, [u32; 8])>, ref output: Array<felt252>) {
+    output.append(cells.len().into());
+    for cell in cells {
+        let (id, value) = *cell;
+        let [a, b, c, d, e, f, g, h] = value;
+        let low: u128 = a.into()
+            + b.into() * TWO_POW_32
+            + c.into() * TWO_POW_32 * TWO_POW_32
+            + d.into() * TWO_POW_32 * TWO_POW_32 * TWO_POW_32;
+        let high: u128 = e.into()
+            + f.into() * TWO_POW_32
+            + g.into() * TWO_POW_32 * TWO_POW_32
+            + h.into() * TWO_POW_32 * TWO_POW_32 * TWO_POW_32;
+        output.append(id.into());
+        output.append(u256 { low, high }.try_into().expect('claim: value above P'));
+    }
 }
 
 #[derive(Drop, Copy, Serde, Debug)]
