@@ -236,7 +236,10 @@ mod tests {
         bytes[27] = 1;
         bytes[31] = 5;
         let value = FieldElement::from_bytes_be(&bytes).unwrap();
-        assert_eq!(out, vec![FieldElement::ONE, FieldElement::from(7u32), value]);
+        assert_eq!(
+            out,
+            vec![FieldElement::ONE, FieldElement::from(7u32), value]
+        );
         let mut out = vec![];
         let err = compact_section(&[(3, [u32::MAX; 8])], &mut out).unwrap_err();
         assert!(err.contains("cell 3"), "{err}");
