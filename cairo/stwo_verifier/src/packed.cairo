@@ -3,7 +3,7 @@
 //! 128 bits and 4-6 in its high 128 bits, 31 bits each from the bottom; unused bits are zero.
 //! Layout of one column: its length, then ceil(length / 7) felts.
 
-use crate::fields::{M31, P};
+use crate::fields::{M31, P, QM31, QM31Trait};
 
 pub const PER_FELT: u32 = 7;
 const SHIFT: u128 = 0x80000000;
@@ -101,6 +101,66 @@ pub fn read_tree_range(
         columns.append(read_column_range(ref serialized, first, count)?);
     }
     Option::Some(columns)
+}
+
+/// A QM31 in one felt: its four coordinates 31 bits each from the bottom (124 bits; the rest
+/// zero). `None` if a coordinate is not below P or bits lie beyond them.
+pub fn read_qm31(ref serialized: Span<felt252>) -> Option<QM31> {
+    let word: u256 = (*serialized.pop_front()?).into();
+    if word.high != 0 {
+        return Option::None;
+    }
+    let (q, a) = split(word.low)?;
+    let (q, b) = split(q)?;
+    let (q, c) = split(q)?;
+    let (q, d) = split(q)?;
+    if q != 0 {
+        return Option::None;
+    }
+    Option::Some(QM31Trait::from_m31_array([a, b, c, d]))
+}
+
+pub fn write_qm31(value: QM31, ref output: Array<felt252>) {
+    let [a, b, c, d] = value.to_m31_array();
+    let word: u128 = a.v.into()
+        + b.v.into() * SHIFT
+        + c.v.into() * SHIFT * SHIFT
+        + d.v.into() * SHIFT * SHIFT * SHIFT;
+    output.append(word.into());
+}
+
+/// The claimed values at the sample points: per tree its column count, per column its value
+/// count, then the values one felt each (`read_qm31`).
+pub fn read_sampled(ref serialized: Span<felt252>) -> Option<Array<Array<Array<QM31>>>> {
+    let n_trees: u32 = Serde::deserialize(ref serialized)?;
+    let mut trees = array![];
+    for _ in 0..n_trees {
+        let n_columns: u32 = Serde::deserialize(ref serialized)?;
+        let mut columns = array![];
+        for _ in 0..n_columns {
+            let n: u32 = Serde::deserialize(ref serialized)?;
+            let mut values = array![];
+            for _ in 0..n {
+                values.append(read_qm31(ref serialized)?);
+            }
+            columns.append(values);
+        }
+        trees.append(columns);
+    }
+    Option::Some(trees)
+}
+
+pub fn write_sampled(trees: @Array<Array<Array<QM31>>>, ref output: Array<felt252>) {
+    output.append(trees.len().into());
+    for tree in trees.span() {
+        output.append(tree.len().into());
+        for column in tree.span() {
+            output.append(column.len().into());
+            for v in column.span() {
+                write_qm31(*v, ref output);
+            }
+        }
+    }
 }
 
 /// The low 31 bits of `word` as an M31 (`None` if they are P) and the bits above.

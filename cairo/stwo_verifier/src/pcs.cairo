@@ -36,12 +36,12 @@ pub struct CommitmentSchemeProof {
     pub fri_proof: FriProof,
 }
 
-/// stwo-cairo-serialize's layout, except the queried values: packed (`packed`).
+/// stwo-cairo-serialize's layout, except the claimed and the queried values: packed (`packed`).
 pub impl CommitmentSchemeProofSerde of Serde<CommitmentSchemeProof> {
     fn serialize(self: @CommitmentSchemeProof, ref output: Array<felt252>) {
         self.config.serialize(ref output);
         self.commitments.serialize(ref output);
-        self.sampled_values.serialize(ref output);
+        packed::write_sampled(self.sampled_values, ref output);
         self.decommitments.serialize(ref output);
         packed::write_trees(self.queried_values, ref output);
         self.proof_of_work.serialize(ref output);
@@ -53,7 +53,7 @@ pub impl CommitmentSchemeProofSerde of Serde<CommitmentSchemeProof> {
             CommitmentSchemeProof {
                 config: Serde::deserialize(ref serialized)?,
                 commitments: Serde::deserialize(ref serialized)?,
-                sampled_values: Serde::deserialize(ref serialized)?,
+                sampled_values: packed::read_sampled(ref serialized)?,
                 decommitments: Serde::deserialize(ref serialized)?,
                 queried_values: packed::read_trees(ref serialized)?,
                 proof_of_work: Serde::deserialize(ref serialized)?,

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use cairo_air::claims::CairoClaim;
 use starknet_ff::FieldElement;
 use stwo::core::fields::m31::BaseField;
+use stwo::core::fields::qm31::SecureField;
 use stwo::core::pcs::quotients::CommitmentSchemeProof;
 use stwo::core::vcs_lifted::MerkleHasherLifted;
 use stwo_cairo_serialize::CairoSerialize;
@@ -32,8 +33,8 @@ pub fn proof_felts(proof: &prover::PoseidonProof) -> Result<Vec<FieldElement>, S
 
 /// A STARK proof as the Cairo verifier reads it (`pcs::CommitmentSchemeProof`):
 /// stwo-cairo-serialize's layout, except the queried values, packed: per tree its column count,
-/// per column its length and then the values seven to a felt. They are ~77% of a proof; packed,
-/// the dot-product proof takes 42,708 felts instead of 122,788.
+/// per column its length and then the values seven to a felt (they are ~77% of a proof), and
+/// the claimed values one QM31 per felt ([`packed_sampled`]).
 pub fn stark_proof_felts<H: MerkleHasherLifted>(
     proof: &CommitmentSchemeProof<H>,
 ) -> Vec<FieldElement>
@@ -114,6 +115,7 @@ pub struct StarkSections {
     pub config: Vec<FieldElement>,
     /// The tree roots (an array: length first).
     pub commitments: Vec<FieldElement>,
+    /// The claimed values at the sample points ([`packed_sampled`]).
     pub sampled_values: Vec<FieldElement>,
     /// Per tree, its Merkle siblings (an array).
     pub decommitments: Vec<Vec<FieldElement>>,
@@ -136,7 +138,7 @@ impl StarkSections {
         StarkSections {
             config: serialized(&|o| proof.config.serialize(o)),
             commitments: serialized(&|o| proof.commitments.0.serialize(o)),
-            sampled_values: serialized(&|o| proof.sampled_values.0.serialize(o)),
+            sampled_values: packed_sampled(&proof.sampled_values.0),
             decommitments: proof
                 .decommitments
                 .iter()
@@ -170,6 +172,28 @@ impl StarkSections {
         felts.extend(&self.fri_proof);
         felts
     }
+}
+
+/// The claimed values as `packed::read_sampled` reads them: per tree its column count, per
+/// column its value count, then each QM31 in one felt (coordinates 31 bits each from the
+/// bottom) instead of four.
+pub fn packed_sampled(trees: &[Vec<Vec<SecureField>>]) -> Vec<FieldElement> {
+    let mut felts = vec![trees.len().into()];
+    for tree in trees {
+        felts.push(tree.len().into());
+        for column in tree {
+            felts.push(column.len().into());
+            for v in column {
+                let word = v
+                    .to_m31_array()
+                    .iter()
+                    .rev()
+                    .fold(0u128, |acc, m| (acc << 31) | u128::from(m.0));
+                felts.push(word.into());
+            }
+        }
+    }
+    felts
 }
 
 /// One column in the packed layout: its length, then the values seven to a felt.

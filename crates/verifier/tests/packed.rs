@@ -194,3 +194,66 @@ fn query_ranges_of_packed_columns() {
     }
     assert_eq!(run_range(20, 4), vec![common::short_string("rejected")]);
 }
+
+const SAMPLED_MAIN: &str = r#"
+use cairn_stwo_verifier::packed::{read_sampled, write_sampled};
+
+#[executable]
+fn main(data: Array<felt252>) -> Array<felt252> {
+    let mut input = data.span();
+    match read_sampled(ref input) {
+        Option::Some(trees) => {
+            let mut out = array!['ok', input.len().into()];
+            write_sampled(@trees, ref out);
+            for tree in trees.span() {
+                for column in tree.span() {
+                    for v in column.span() {
+                        v.serialize(ref out);
+                    }
+                }
+            }
+            out
+        },
+        Option::None => array!['rejected'],
+    }
+}
+"#;
+
+/// Claimed values travel one QM31 per felt: Cairo reads what `verifier::packed_sampled` writes
+/// (coordinates in stwo's order), writes the same felts back, and rejects a coordinate equal
+/// to P or bits beyond the four coordinates.
+#[test]
+fn claimed_values_one_qm31_per_felt() {
+    use stwo::core::fields::qm31::SecureField;
+    let program = common::program(SAMPLED_MAIN);
+    let p = (1u32 << 31) - 1;
+    let m = common::random_m31s(12, 5);
+    let q = |i: usize| SecureField::from_u32_unchecked(m[i], m[i + 1], m[i + 2], m[i + 3]);
+    let edge = SecureField::from_u32_unchecked(p - 1, 0, p - 1, 1);
+    let trees = vec![vec![vec![q(0)], vec![q(4), edge]], vec![], vec![vec![]]];
+    let data: Vec<Felt> = verifier::packed_sampled(&trees)
+        .into_iter()
+        .map(common::felt)
+        .collect();
+    let out = run(&program, &data);
+    assert_eq!(out[..2], [common::short_string("ok"), Felt::from(0u32)]);
+    assert_eq!(&out[2..2 + data.len()], &data[..], "written back");
+    let coordinates: Vec<Felt> = [q(0), q(4), edge]
+        .iter()
+        .flat_map(|v| v.to_m31_array().map(|c| Felt::from(c.0)))
+        .collect();
+    assert_eq!(&out[2 + data.len()..], &coordinates[..], "values read");
+
+    let one = |word: Felt| vec![Felt::from(1u32), Felt::from(1u32), Felt::from(1u32), word];
+    let rejected = |d: &[Felt]| run(&program, d) == vec![common::short_string("rejected")];
+    assert!(rejected(&one(Felt::from(p))), "a coordinate equal to P");
+    assert!(
+        rejected(&one(Felt::from(1u128 << 124))),
+        "bits beyond the coordinates"
+    );
+    let largest = (0..4).fold(0u128, |acc, _| (acc << 31) | u128::from(p - 1));
+    assert!(
+        !rejected(&one(Felt::from(largest))),
+        "every coordinate P - 1"
+    );
+}

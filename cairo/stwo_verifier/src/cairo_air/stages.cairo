@@ -12,7 +12,7 @@
 use crate::circle::CirclePoint;
 use crate::fields::{M31, QM31};
 use crate::fri_verifier::{FriProof, FriVerifierTrait};
-use crate::packed::{read_tree, read_tree_range};
+use crate::packed::{read_sampled, read_tree, read_tree_range};
 use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
 use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
@@ -221,7 +221,7 @@ fn transcript_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> 
     let statement: CairoStatement = read(ref data)?;
     let config: PcsConfig = read(ref data)?;
     let commitments: Array<felt252> = read(ref data)?;
-    let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
+    let sampled = read_sampled(ref data).ok_or(ERR_INPUT)?;
     let pow: u64 = read(ref data)?;
     let fri: FriProof = read(ref data)?;
     done(data)?;
@@ -242,7 +242,7 @@ fn lookup_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
 fn oods_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
     let statement: CairoStatement = read(ref data)?;
     let t: Transcript = read(ref data)?;
-    let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
+    let sampled = read_sampled(ref data).ok_or(ERR_INPUT)?;
     done(data)?;
     check_oods(@statement, @t, sampled.span())?;
     Result::Ok(array![])
@@ -266,7 +266,7 @@ fn quotients_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
     let t: Transcript = read(ref data)?;
     let config: PcsConfig = read(ref data)?;
     let commitments: Array<felt252> = read(ref data)?;
-    let sampled: Array<Array<Array<QM31>>> = read(ref data)?;
+    let sampled = read_sampled(ref data).ok_or(ERR_INPUT)?;
     let first: u32 = read(ref data)?;
     let count: u32 = read(ref data)?;
     let mut trees: Array<Array<Array<M31>>> = array![];
