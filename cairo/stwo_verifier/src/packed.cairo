@@ -37,17 +37,21 @@ pub fn read_column(ref serialized: Span<felt252>) -> Option<Array<M31>> {
         left -= PER_FELT;
     }
     if left != 0 {
-        // The last, partial felt: up to four values low, the rest high.
-        let word: u256 = (*serialized.pop_front()?).into();
-        let low = if left < 4 {
-            left
-        } else {
-            4
-        };
-        unpack(word.low, low, ref out)?;
-        unpack(word.high, left - low, ref out)?;
+        unpack_felt(*serialized.pop_front()?, left, ref out)?;
     }
     Option::Some(out)
+}
+
+/// The `count` (at most 7) values of one felt: up to four low, the rest high.
+fn unpack_felt(felt: felt252, count: u32, ref out: Array<M31>) -> Option<()> {
+    let word: u256 = felt.into();
+    let low = if count < 4 {
+        count
+    } else {
+        4
+    };
+    unpack(word.low, low, ref out)?;
+    unpack(word.high, count - low, ref out)
 }
 
 /// Values `first .. first + count` of one packed column. The whole column is consumed but only
@@ -75,14 +79,7 @@ pub fn read_column_range(
         } else {
             PER_FELT
         };
-        let low = if in_felt < 4 {
-            in_felt
-        } else {
-            4
-        };
-        let word: u256 = (*felts.at(f)).into();
-        unpack(word.low, low, ref window)?;
-        unpack(word.high, in_felt - low, ref window)?;
+        unpack_felt(*felts.at(f), in_felt, ref window)?;
     }
     let skip = first - start * PER_FELT;
     for i in 0..count {

@@ -145,6 +145,28 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         let sampled_values = sampled_values.span();
         let (random_coeff, fri) = self
             .mix_values(sampled_points, sampled_values, proof_of_work, fri_proof, ref channel)?;
+        self
+            .check_values(
+                sampled_points,
+                sampled_values,
+                queried_values.span(),
+                decommitments.span(),
+                random_coeff,
+                fri,
+            )
+    }
+
+    /// What follows the transcript: each tree opened at the query positions, the quotients
+    /// there, and FRI's decommitment of them.
+    fn check_values(
+        self: @CommitmentSchemeVerifier,
+        sampled_points: Span<Span<Span<CirclePoint<QM31>>>>,
+        sampled_values: Span<Array<Array<QM31>>>,
+        queried_values: Span<Array<Array<M31>>>,
+        decommitments: Span<Array<felt252>>,
+        random_coeff: QM31,
+        fri: FriVerifier,
+    ) -> Result<(), felt252> {
         let positions = fri.queries();
         if decommitments.len() != self.trees.len() || queried_values.len() != self.trees.len() {
             return Result::Err(ERR_SHAPE);
@@ -156,7 +178,7 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
             .quotients(
                 sampled_points,
                 sampled_values,
-                queried_values.span(),
+                queried_values,
                 random_coeff,
                 positions,
                 0,

@@ -6,7 +6,7 @@
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, CirclePointTrait, index_to_point, into_secure};
 use crate::fields::{QM31, QM31Trait, qm31};
-use crate::fri_verifier::{FriProof, FriVerifier, FriVerifierTrait};
+use crate::fri_verifier::{FriProof, FriVerifier};
 use crate::pcs::{
     CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, ERR_CONFIG,
     same_shape,
@@ -74,24 +74,15 @@ pub fn verify<T, +Air<T>>(
     check_composition(air, oods_point, composition_coeff, points.span(), sampled_values)?;
     let (quotient_coeff, fri) = scheme
         .mix_values(points.span(), sampled_values, proof_of_work, fri_proof, ref channel)?;
-    let positions = fri.queries();
-    if decommitments.len() != points.len() || queried_values.len() != points.len() {
-        return Result::Err(ERR_STRUCTURE);
-    }
-    for t in 0..points.len() {
-        scheme.open(t, positions, queried_values.at(t).span(), decommitments.at(t).span())?;
-    }
-    let answers = scheme
-        .quotients(
+    scheme
+        .check_values(
             points.span(),
             sampled_values,
             queried_values.span(),
+            decommitments.span(),
             quotient_coeff,
-            positions,
-            0,
-            positions.len(),
-        )?;
-    fri.decommit(answers.span())
+            fri,
+        )
 }
 
 /// The composition polynomial's log degree bound per half (it is split in two).

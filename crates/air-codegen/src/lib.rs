@@ -35,7 +35,7 @@ fn component_error(component: &str, what: impl Into<String>) -> CodegenError {
     }
 }
 
-/// One component's constraints as Cairo, with what the glue code needs to feed them.
+/// One component's constraints as a program, with what the glue code needs to feed them.
 #[derive(Clone, Debug)]
 pub struct Component {
     /// A Cairo identifier; the program's constant is `PROGRAM_<NAME>`.
@@ -45,10 +45,10 @@ pub struct Component {
     /// Per tree (tree 0, the preprocessed one, is empty here), per column: the row offsets the
     /// constraints read.
     pub mask_offsets: Vec<Vec<Vec<isize>>>,
-    /// Preprocessed column ids, in the order the function takes their values.
+    /// Preprocessed column ids, in the order the program takes their values.
     pub preprocessed: Vec<String>,
     /// The remaining parameters (lookup elements `<relation>_z` / `<relation>_alpha<i>`,
-    /// `claimed_sum`, `column_size`), in the order the function takes their values.
+    /// `claimed_sum`, `column_size`), in the order the program takes their values.
     pub params: Vec<String>,
     pub n_constraints: usize,
     /// The constraints as a program for the Cairo verifier's interpreter (see [`program`]).
@@ -262,7 +262,7 @@ impl Component {
         format!("array![{}].span()", spans.join(", "))
     }
 
-    /// Evaluates `eval` symbolically and emits its Cairo function.
+    /// Evaluates `eval` symbolically and compiles its constraints into a program.
     pub fn new<E: FrameworkEval>(name: &str, eval: &E) -> Result<Self, CodegenError> {
         Self::build(name, eval, eval.evaluate(ExprEvaluator::new()))
     }

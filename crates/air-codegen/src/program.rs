@@ -144,11 +144,54 @@ impl<'a> Builder<'a> {
         Ok(v)
     }
 
-    fn m31_constant(e: &BaseExpr) -> Option<BaseField> {
+    /// The value of an M31 constant.
+    fn m31_constant(e: &BaseExpr) -> Option<u32> {
         match e {
-            BaseExpr::Const(c) => Some(*c),
+            BaseExpr::Const(c) => Some(c.0),
             _ => None,
         }
+    }
+
+    /// The value of a secure expression that is an M31 constant.
+    fn ext_m31_constant(e: &ExtExpr) -> Option<u32> {
+        match e {
+            ExtExpr::Const(c) => match Self::secure_constant(*c) {
+                Node::M31(c) => Some(c),
+                _ => None,
+            },
+            ExtExpr::SecureCol(parts) => Self::base_only(parts).and_then(Self::m31_constant),
+            _ => None,
+        }
+    }
+
+    /// The first coordinate of a secure column whose other three are zero.
+    fn base_only(parts: &[Box<BaseExpr>; 4]) -> Option<&BaseExpr> {
+        let zero = BaseExpr::Const(BaseField::from(0));
+        (parts[1..].iter().all(|p| **p == zero)).then_some(&*parts[0])
+    }
+
+    /// `a * b`: by `MUL_M31` when one side is an M31 constant (then only the other side is
+    /// compiled), else a product of two values.
+    fn mul<E>(
+        &mut self,
+        (a, b): (&E, &E),
+        constant: fn(&E) -> Option<u32>,
+        compile: fn(&mut Self, &E) -> Result<u32, String>,
+    ) -> Result<u32, String> {
+        Ok(match (constant(a), constant(b)) {
+            (Some(c), _) => {
+                let b = compile(self, b)?;
+                self.push(Node::MulM31(b, c))
+            }
+            (_, Some(c)) => {
+                let a = compile(self, a)?;
+                self.push(Node::MulM31(a, c))
+            }
+            _ => {
+                let (a, b) = (compile(self, a)?, compile(self, b)?);
+                self.commutative(Node::Mul, a, b)
+            }
+        })
     }
 
     fn base(&mut self, e: &BaseExpr) -> Result<u32, String> {
@@ -170,20 +213,7 @@ impl<'a> Builder<'a> {
                 let (a, b) = (self.base(a)?, self.base(b)?);
                 self.push(Node::Sub(a, b))
             }
-            BaseExpr::Mul(a, b) => match (Self::m31_constant(a), Self::m31_constant(b)) {
-                (Some(c), _) => {
-                    let b = self.base(b)?;
-                    self.push(Node::MulM31(b, c.0))
-                }
-                (_, Some(c)) => {
-                    let a = self.base(a)?;
-                    self.push(Node::MulM31(a, c.0))
-                }
-                _ => {
-                    let (a, b) = (self.base(a)?, self.base(b)?);
-                    self.commutative(Node::Mul, a, b)
-                }
-            },
+            BaseExpr::Mul(a, b) => self.mul((&**a, &**b), Self::m31_constant, Self::base)?,
             BaseExpr::Neg(a) => {
                 let a = self.base(a)?;
                 self.push(Node::Neg(a))
@@ -206,15 +236,14 @@ impl<'a> Builder<'a> {
 
     fn ext(&mut self, e: &ExtExpr) -> Result<u32, String> {
         Ok(match e {
-            ExtExpr::SecureCol([a, b, c, d]) => {
-                let zero = BaseExpr::Const(BaseField::from(0));
-                if **b == zero && **c == zero && **d == zero {
-                    self.base(a)?
-                } else {
+            ExtExpr::SecureCol(parts) => match Self::base_only(parts) {
+                Some(a) => self.base(a)?,
+                None => {
+                    let [a, b, c, d] = parts;
                     let parts = [self.base(a)?, self.base(b)?, self.base(c)?, self.base(d)?];
                     self.push(Node::Partial(parts))
                 }
-            }
+            },
             ExtExpr::Const(c) => self.push(Self::secure_constant(*c)),
             ExtExpr::Param(p) => self.name(p)?,
             ExtExpr::Add(a, b) => {
@@ -225,37 +254,7 @@ impl<'a> Builder<'a> {
                 let (a, b) = (self.ext(a)?, self.ext(b)?);
                 self.push(Node::Sub(a, b))
             }
-            ExtExpr::Mul(a, b) => {
-                let constant = |e: &ExtExpr| match e {
-                    ExtExpr::Const(c) => match Self::secure_constant(*c) {
-                        Node::M31(c) => Some(c),
-                        _ => None,
-                    },
-                    ExtExpr::SecureCol([a, b, c, d]) => {
-                        let zero = BaseExpr::Const(BaseField::from(0));
-                        if **b == zero && **c == zero && **d == zero {
-                            Self::m31_constant(a).map(|c| c.0)
-                        } else {
-                            None
-                        }
-                    }
-                    _ => None,
-                };
-                match (constant(a), constant(b)) {
-                    (Some(c), _) => {
-                        let b = self.ext(b)?;
-                        self.push(Node::MulM31(b, c))
-                    }
-                    (_, Some(c)) => {
-                        let a = self.ext(a)?;
-                        self.push(Node::MulM31(a, c))
-                    }
-                    _ => {
-                        let (a, b) = (self.ext(a)?, self.ext(b)?);
-                        self.commutative(Node::Mul, a, b)
-                    }
-                }
-            }
+            ExtExpr::Mul(a, b) => self.mul((&**a, &**b), Self::ext_m31_constant, Self::ext)?,
             ExtExpr::Neg(a) => {
                 let a = self.ext(a)?;
                 self.push(Node::Neg(a))

@@ -8,7 +8,8 @@
 //! Status (issue #5, stage B): `cairo_air::verify_cairo` verifies Cairn's proofs (Poseidon252
 //! channel, serialized by [`proof_felts`]) in the Cairo VM: claim, transcript, interaction proof
 //! of work, lookup sum with public memory, then the STARK over the generated Cairo AIR (the
-//! components Cairn's programs use). ~29M steps for a small program: not yet on chain.
+//! components Cairn's programs use), ~28M steps for a small program; or in transaction-sized
+//! stages (`cairo_air::stages`, inputs cut by [`ProofSections`]). Not yet on chain.
 
 use std::path::{Path, PathBuf};
 

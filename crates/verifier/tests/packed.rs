@@ -53,7 +53,13 @@ fn packed(columns: &[Vec<u32>]) -> Vec<Felt> {
 }
 
 fn run(program: &runner::CompiledProgram, data: &[Felt]) -> Vec<Felt> {
-    let mut args = vec![Felt::from(data.len())];
+    run_after(program, &[], data)
+}
+
+/// The program's output (without its length) on `leading` arguments, then `data` as an array.
+fn run_after(program: &runner::CompiledProgram, leading: &[Felt], data: &[Felt]) -> Vec<Felt> {
+    let mut args = leading.to_vec();
+    args.push(Felt::from(data.len()));
     args.extend_from_slice(data);
     let out = runner::execute(program, &args)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -164,12 +170,7 @@ fn query_ranges_of_packed_columns() {
     let columns: Vec<Vec<u32>> = (0..3).map(|i| common::random_m31s(23, i)).collect();
     let data = packed(&columns);
     let run_range = |first: usize, count: usize| {
-        let mut args = vec![Felt::from(first), Felt::from(count), Felt::from(data.len())];
-        args.extend_from_slice(&data);
-        let out = runner::execute(&program, &args)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .output;
-        out[1..].to_vec()
+        run_after(&program, &[Felt::from(first), Felt::from(count)], &data)
     };
     for (first, count) in [
         (0, 23),

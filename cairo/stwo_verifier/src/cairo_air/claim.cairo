@@ -103,19 +103,21 @@ fn limbs(x: u128) -> [u32; 4] {
     [a.try_into().unwrap(), b.try_into().unwrap(), c.try_into().unwrap(), d.try_into().unwrap()]
 }
 
+/// `limbs`' inverse.
+fn joined(limbs: [u32; 4]) -> u128 {
+    let [a, b, c, d] = limbs;
+    a.into()
+        + b.into() * TWO_POW_32
+        + c.into() * TWO_POW_32 * TWO_POW_32
+        + d.into() * TWO_POW_32 * TWO_POW_32 * TWO_POW_32
+}
+
 fn write_section(cells: Span<(u32, [u32; 8])>, ref output: Array<felt252>) {
     output.append(cells.len().into());
     for cell in cells {
         let (id, value) = *cell;
         let [a, b, c, d, e, f, g, h] = value;
-        let low: u128 = a.into()
-            + b.into() * TWO_POW_32
-            + c.into() * TWO_POW_32 * TWO_POW_32
-            + d.into() * TWO_POW_32 * TWO_POW_32 * TWO_POW_32;
-        let high: u128 = e.into()
-            + f.into() * TWO_POW_32
-            + g.into() * TWO_POW_32 * TWO_POW_32
-            + h.into() * TWO_POW_32 * TWO_POW_32 * TWO_POW_32;
+        let (low, high) = (joined([a, b, c, d]), joined([e, f, g, h]));
         output.append(id.into());
         output.append(u256 { low, high }.try_into().expect('claim: value above P'));
     }

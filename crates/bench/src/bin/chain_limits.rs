@@ -147,21 +147,13 @@ async fn main() -> Result<()> {
             attempt(chain.invoke_bounded(at, function, vec![Felt::from(n)], bounds))
         })
         .await;
-        println!(
-            "{function}: {n} turns fit in one invoke ({gas} L2 gas, {:.0} gas/turn); one more fails: {}",
-            gas as f64 / n as f64,
-            innermost(&why)
-        );
+        report(&format!("{function}: {n} turns"), "turn", (n, gas, why));
     }
     let (n, gas, why) = largest(1, 2_000_000, |n| {
         attempt(chain.invoke_bounded(at, "reads", vec![Felt::from(n)], bounds))
     })
     .await;
-    println!(
-        "storage reads: {n} fit in one invoke ({gas} L2 gas, {:.0} gas/read); one more fails: {}",
-        gas as f64 / n as f64,
-        innermost(&why)
-    );
+    report(&format!("storage reads: {n}"), "read", (n, gas, why));
     // Each attempt writes fresh slots (its own salt), as an upload would.
     let mut salt = 0u64;
     let (n, gas, why) = largest(1, 1_000_000, |n| {
@@ -170,10 +162,10 @@ async fn main() -> Result<()> {
         attempt(chain.invoke_bounded(at, "writes", calldata, bounds))
     })
     .await;
-    println!(
-        "storage writes: {n} fresh slots fit in one invoke ({gas} L2 gas, {:.0} gas/write); one more fails: {}",
-        gas as f64 / n as f64,
-        innermost(&why)
+    report(
+        &format!("storage writes: {n} fresh slots"),
+        "write",
+        (n, gas, why),
     );
     let (n, gas, why) = largest(1, 2_000_000, |n| {
         let mut calldata = vec![Felt::from(n)];
@@ -181,14 +173,19 @@ async fn main() -> Result<()> {
         attempt(chain.invoke_bounded(at, "take", calldata, bounds))
     })
     .await;
-    println!(
-        "calldata: {n} felts fit in one invoke ({gas} L2 gas, {:.0} gas/felt); more fails: {}",
-        gas as f64 / n as f64,
-        innermost(&why)
-    );
+    report(&format!("calldata: {n} felts"), "felt", (n, gas, why));
     println!("measured in {:.0} s", t.elapsed().as_secs_f64());
     drop(devnet);
     Ok(())
+}
+
+/// One line per limit: `what` fits in one invoke, its L2 gas per `unit`, and why one more fails.
+fn report(what: &str, unit: &str, (n, gas, why): (u64, u64, String)) {
+    println!(
+        "{what} fit in one invoke ({gas} L2 gas, {:.0} gas/{unit}); one more fails: {}",
+        gas as f64 / n as f64,
+        innermost(&why)
+    );
 }
 
 /// The innermost reason of a failure (the last line of the sequencer's trace).
