@@ -9,12 +9,15 @@
 //! channel, serialized by [`proof_felts`]) in the Cairo VM: claim, transcript, interaction proof
 //! of work, lookup sum with public memory, then the STARK over the generated Cairo AIR (the
 //! components Cairn's programs use), ~28M steps for a small program; or in transaction-sized
-//! stages (`cairo_air::stages`, inputs cut by [`ProofSections`]). Not yet on chain.
+//! stages (`cairo_air::stages`, inputs cut by [`ProofSections::stage_inputs`]), as the verifier
+//! contract (`contracts/verifier`) runs them on chain.
+
+pub mod stages;
 
 use std::path::{Path, PathBuf};
 
 use cairo_air::claims::CairoClaim;
-use starknet_ff::FieldElement;
+pub use starknet_ff::FieldElement;
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
 use stwo::core::pcs::quotients::CommitmentSchemeProof;

@@ -13,6 +13,7 @@ use cairo_air::relations::CommonLookupElements;
 use cairo_air::verifier::INTERACTION_POW_BITS;
 use prover::{Poseidon252MerkleChannel, PoseidonProof};
 use starknet_types_core::felt::Felt;
+use verifier::stages::{self, Stage};
 use stwo::core::channel::{Channel, MerkleChannel, Poseidon252Channel};
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
@@ -419,15 +420,15 @@ use cairn_stwo_verifier::cairo_air::stages::{
 };
 
 #[executable]
-fn main(stage: u32, data: Array<felt252>) -> Array<felt252> {
-    let data = data.span();
+fn main(stage: u32, inputs: Array<Span<felt252>>) -> Array<felt252> {
+    let inputs = inputs.span();
     match stage {
-        0 => run_transcript(data),
-        1 => run_lookup(data),
-        2 => run_oods(data),
-        3 => run_tree(data),
-        4 => run_quotients(data),
-        _ => run_fri(data),
+        0 => run_transcript(inputs),
+        1 => run_lookup(inputs),
+        2 => run_oods(inputs),
+        3 => run_tree(inputs),
+        4 => run_quotients(inputs),
+        _ => run_fri(inputs),
     }
 }
 "#;
@@ -465,13 +466,13 @@ fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedR
     let program = PROGRAM.get_or_init(|| common::program(STAGES_MAIN));
     let mut runs = vec![];
     // Runs `stage` on `parts`; the reply (without its length prefix) if it starts with 'ok'.
-    let mut run = |name: &str, stage: usize, parts: &[&[Ff]]| {
-        let data: Vec<Felt> = parts
-            .iter()
-            .flat_map(|p| p.iter().copied().map(common::felt))
-            .collect();
-        let mut args = vec![Felt::from(stage), Felt::from(data.len())];
-        args.extend(data);
+    let mut run = |name: &str, stage: usize, parts: &[Vec<Ff>]| {
+        // Each part is one section: its length, then its felts.
+        let mut args = vec![Felt::from(stage), Felt::from(parts.len())];
+        for part in parts {
+            args.push(Felt::from(part.len()));
+            args.extend(part.iter().copied().map(common::felt));
+        }
         let execution = runner::execute(program, &args).unwrap_or_else(|e| panic!("{name}: {e}"));
         let reply = execution.output[1..].to_vec();
         let ok = reply[0] == common::short_string("ok");
@@ -481,80 +482,31 @@ fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedR
     let to_ff = |f: &Felt| Ff::from_bytes_be(&f.to_bytes_be()).unwrap();
     let sections = |name: &str| verifier::ProofSections::new(proof_for(name)).unwrap();
 
-    let p = sections("transcript");
-    let parts = [
-        &p.statement[..],
-        &p.stark.config,
-        &p.stark.commitments,
-        &p.stark.sampled_values,
-        &p.stark.proof_of_work,
-        &p.stark.fri_proof,
-    ];
-    let Some(reply) = run("transcript", 0, &parts) else {
+    let inputs = sections("transcript")
+        .stage_inputs(Stage::Transcript, None, None)
+        .unwrap();
+    let Some(reply) = run("transcript", 0, &inputs) else {
         return StagedRun { runs };
     };
-    let t: Vec<Ff> = reply[1..].iter().map(to_ff).collect();
-    let scheme = |p: &verifier::ProofSections| [&p.stark.config[..], &p.stark.commitments].concat();
-
-    let p = sections("lookup");
-    if run("lookup", 1, &[&p.statement, &t]).is_none() {
-        return StagedRun { runs };
-    }
-    let p = sections("oods");
-    if run("oods", 2, &[&p.statement, &t, &p.stark.sampled_values]).is_none() {
-        return StagedRun { runs };
-    }
-    for i in 0..4 {
-        let name = format!("tree {i}");
-        let p = sections(&name);
-        let tree = [
-            &[Ff::from(i as u64)][..],
-            &p.stark.queried_values[i],
-            &p.stark.decommitments[i],
-        ]
-        .concat();
-        if run(&name, 3, &[&p.statement, &t, &scheme(&p), &tree]).is_none() {
-            return StagedRun { runs };
+    let output: Vec<Ff> = reply[1..].iter().map(to_ff).collect();
+    let t = stages::Transcript::from_output(&output).unwrap();
+    let mut outputs: Vec<Vec<Ff>> = vec![];
+    for stage in stages::all_stages(t.queries, QUOTIENT_RANGE) {
+        let name = stage.name();
+        let answers = (stage == Stage::Fri).then(|| stages::joined_answers(&outputs).unwrap());
+        let inputs = sections(&name)
+            .stage_inputs(stage, Some(&t), answers.as_deref())
+            .unwrap();
+        if stage == Stage::Transcript {
+            continue;
         }
-    }
-    let n_queries = proof_for("transcript")
-        .stark_proof
-        .0
-        .config
-        .fri_config
-        .n_queries;
-    let mut answers = vec![];
-    for first in (0..n_queries).step_by(QUOTIENT_RANGE) {
-        let count = QUOTIENT_RANGE.min(n_queries - first);
-        let name = format!("quotients {first}..{}", first + count);
-        let p = sections(&name);
-        // The trees' data as the tree stages read it; the stage reads this range of queries.
-        let range = [Ff::from(first as u64), Ff::from(count as u64)];
-        let parts = [
-            &p.statement[..],
-            &t,
-            &scheme(&p),
-            &p.stark.sampled_values,
-            &range,
-            &p.stark.queried_values.concat(),
-        ];
-        let Some(reply) = run(&name, 4, &parts) else {
+        let Some(reply) = run(&name, stage.index(), &inputs) else {
             return StagedRun { runs };
         };
-        // reply: 'ok', the answers' length, then 4 felts per answer.
-        answers.extend(reply[2..].iter().map(to_ff));
+        if let Stage::Quotients { .. } = stage {
+            outputs.push(reply[1..].iter().map(to_ff).collect());
+        }
     }
-    let mut answers_felts = vec![Ff::from((answers.len() / 4) as u64)];
-    answers_felts.extend(answers);
-    let p = sections("fri");
-    let parts = [
-        &p.statement[..],
-        &t,
-        &scheme(&p),
-        &p.stark.fri_proof,
-        &answers_felts,
-    ];
-    run("fri", 5, &parts);
     StagedRun { runs }
 }
 

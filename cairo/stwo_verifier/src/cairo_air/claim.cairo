@@ -116,11 +116,27 @@ fn write_section(cells: Span<(u32, [u32; 8])>, ref output: Array<felt252>) {
     output.append(cells.len().into());
     for cell in cells {
         let (id, value) = *cell;
-        let [a, b, c, d, e, f, g, h] = value;
-        let (low, high) = (joined([a, b, c, d]), joined([e, f, g, h]));
         output.append(id.into());
-        output.append(u256 { low, high }.try_into().expect('claim: value above P'));
+        output.append(cell_value(value));
     }
+}
+
+/// A memory cell's value as the felt it is.
+fn cell_value(limbs: [u32; 8]) -> felt252 {
+    let [a, b, c, d, e, f, g, h] = limbs;
+    let (low, high) = (joined([a, b, c, d]), joined([e, f, g, h]));
+    u256 { low, high }.try_into().expect('claim: value above P')
+}
+
+/// Poseidon hash of a memory section's values in address order: how the chain names a program
+/// (its bytecode) and an output.
+pub fn section_hash(cells: Span<(u32, [u32; 8])>) -> felt252 {
+    let mut values = array![];
+    for cell in cells {
+        let (_, value) = *cell;
+        values.append(cell_value(value));
+    }
+    core::poseidon::poseidon_hash_span(values.span())
 }
 
 #[derive(Drop, Copy, Serde, Debug)]

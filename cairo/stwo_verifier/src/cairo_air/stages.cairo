@@ -18,6 +18,7 @@ use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
 };
 use super::air::{CairoAir, CairoAirTrait, air_for_claim};
+use super::claim::section_hash;
 use super::lookup::{LookupElements, LookupElementsTrait};
 use super::{CairoStatement, CheckedStatement, check_lookup_sum, statement_transcript};
 
@@ -177,103 +178,119 @@ fn air_with_params(
     Result::Ok(air)
 }
 
-// Entry points over felts: what a stage's executable or contract class runs. Each takes the
-// serialized inputs listed (all of them, nothing after) and replies `['ok', output...]` or
+// Entry points over felts: what a stage's executable or contract class runs. Each takes its
+// inputs as a list of sections, one serialized input per section (a section must hold exactly
+// its input: no felt can move from one input to the next), and replies `['ok', output...]` or
 // `[reason]`.
 
-/// Inputs: statement, config, commitments, sampled values, proof of work, FRI proof. Output: the
-/// `Transcript`.
-pub fn run_transcript(data: Span<felt252>) -> Array<felt252> {
-    reply(transcript_entry(data))
+/// Sections: statement, config, commitments, sampled values (`packed::read_sampled`), proof of
+/// work, FRI proof. Output: the `Transcript`, then the Poseidon hashes of the program's bytecode
+/// and of the output (`claim::section_hash`): what the proof states, as the chain names it.
+pub fn run_transcript(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(transcript_entry(inputs))
 }
 
-/// Inputs: statement, transcript.
-pub fn run_lookup(data: Span<felt252>) -> Array<felt252> {
-    reply(lookup_entry(data))
+/// Sections: statement, transcript.
+pub fn run_lookup(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(lookup_entry(inputs))
 }
 
-/// Inputs: statement, transcript, sampled values.
-pub fn run_oods(data: Span<felt252>) -> Array<felt252> {
-    reply(oods_entry(data))
+/// Sections: statement, transcript, sampled values.
+pub fn run_oods(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(oods_entry(inputs))
 }
 
-/// Inputs: statement, transcript, config, commitments, the tree's index, its queried values
+/// Sections: statement, transcript, config, commitments, the tree's index, its queried values
 /// (`packed::read_tree`), its decommitment.
-pub fn run_tree(data: Span<felt252>) -> Array<felt252> {
-    reply(tree_entry(data))
+pub fn run_tree(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(tree_entry(inputs))
 }
 
-/// Inputs: statement, transcript, config, commitments, sampled values, first, count, the four
-/// trees' queried values (`packed::read_tree` each: the very data the tree stages open, of which
-/// only queries `first .. first + count` are read). Output: the quotients (an array).
-pub fn run_quotients(data: Span<felt252>) -> Array<felt252> {
-    reply(quotients_entry(data))
+/// Sections: statement, transcript, config, commitments, sampled values, first, count, then the
+/// four trees' queried values (`packed::read_tree` each: the very data the tree stages open, of
+/// which only queries `first .. first + count` are unpacked). Output: the quotients (an array).
+pub fn run_quotients(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(quotients_entry(inputs))
 }
 
-/// Inputs: statement, transcript, config, commitments, FRI proof, the quotients at all queries.
-pub fn run_fri(data: Span<felt252>) -> Array<felt252> {
-    reply(fri_entry(data))
+/// Sections: statement, transcript, config, commitments, FRI proof, the quotients at all
+/// queries.
+pub fn run_fri(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(fri_entry(inputs))
 }
 
 pub const ERR_INPUT: felt252 = 'stages: malformed input';
 
-fn transcript_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
-    let statement: CairoStatement = read(ref data)?;
-    let config: PcsConfig = read(ref data)?;
-    let commitments: Array<felt252> = read(ref data)?;
-    let sampled = read_sampled(ref data).ok_or(ERR_INPUT)?;
-    let pow: u64 = read(ref data)?;
-    let fri: FriProof = read(ref data)?;
-    done(data)?;
+fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let config: PcsConfig = read(ref inputs)?;
+    let commitments: Array<felt252> = read(ref inputs)?;
+    let mut section = next(ref inputs)?;
+    let sampled = read_sampled(ref section).ok_or(ERR_INPUT)?;
+    done(section)?;
+    let pow: u64 = read(ref inputs)?;
+    let fri: FriProof = read(ref inputs)?;
+    done(inputs)?;
     let t = transcript(@statement, config, commitments.span(), sampled.span(), pow, fri)?;
     let mut out = array![];
     t.serialize(ref out);
+    let memory = statement.claim.public_data.public_memory;
+    out.append(section_hash(memory.program.span()));
+    out.append(section_hash(memory.output.span()));
     Result::Ok(out)
 }
 
-fn lookup_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
-    let statement: CairoStatement = read(ref data)?;
-    let t: Transcript = read(ref data)?;
-    done(data)?;
+fn lookup_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let t: Transcript = read(ref inputs)?;
+    done(inputs)?;
     check_lookup(@statement, @t)?;
     Result::Ok(array![])
 }
 
-fn oods_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
-    let statement: CairoStatement = read(ref data)?;
-    let t: Transcript = read(ref data)?;
-    let sampled = read_sampled(ref data).ok_or(ERR_INPUT)?;
-    done(data)?;
+fn oods_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let t: Transcript = read(ref inputs)?;
+    let mut section = next(ref inputs)?;
+    let sampled = read_sampled(ref section).ok_or(ERR_INPUT)?;
+    done(section)?;
+    done(inputs)?;
     check_oods(@statement, @t, sampled.span())?;
     Result::Ok(array![])
 }
 
-fn tree_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
-    let statement: CairoStatement = read(ref data)?;
-    let t: Transcript = read(ref data)?;
-    let config: PcsConfig = read(ref data)?;
-    let commitments: Array<felt252> = read(ref data)?;
-    let tree: u32 = read(ref data)?;
-    let values = read_tree(ref data).ok_or(ERR_INPUT)?;
-    let witness: Array<felt252> = read(ref data)?;
-    done(data)?;
+fn tree_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let t: Transcript = read(ref inputs)?;
+    let config: PcsConfig = read(ref inputs)?;
+    let commitments: Array<felt252> = read(ref inputs)?;
+    let tree: u32 = read(ref inputs)?;
+    let mut section = next(ref inputs)?;
+    let values = read_tree(ref section).ok_or(ERR_INPUT)?;
+    done(section)?;
+    let witness: Array<felt252> = read(ref inputs)?;
+    done(inputs)?;
     check_tree(@statement, @t, config, commitments.span(), tree, values.span(), witness.span())?;
     Result::Ok(array![])
 }
 
-fn quotients_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
-    let statement: CairoStatement = read(ref data)?;
-    let t: Transcript = read(ref data)?;
-    let config: PcsConfig = read(ref data)?;
-    let commitments: Array<felt252> = read(ref data)?;
-    let sampled = read_sampled(ref data).ok_or(ERR_INPUT)?;
-    let first: u32 = read(ref data)?;
-    let count: u32 = read(ref data)?;
+fn quotients_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let t: Transcript = read(ref inputs)?;
+    let config: PcsConfig = read(ref inputs)?;
+    let commitments: Array<felt252> = read(ref inputs)?;
+    let mut section = next(ref inputs)?;
+    let sampled = read_sampled(ref section).ok_or(ERR_INPUT)?;
+    done(section)?;
+    let first: u32 = read(ref inputs)?;
+    let count: u32 = read(ref inputs)?;
     let mut trees: Array<Array<Array<M31>>> = array![];
     for _ in 0..4_u32 {
-        trees.append(read_tree_range(ref data, first, count).ok_or(ERR_INPUT)?);
+        let mut section = next(ref inputs)?;
+        trees.append(read_tree_range(ref section, first, count).ok_or(ERR_INPUT)?);
+        done(section)?;
     }
-    done(data)?;
+    done(inputs)?;
     let answers = quotients(
         @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
     )?;
@@ -282,26 +299,34 @@ fn quotients_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
     Result::Ok(out)
 }
 
-fn fri_entry(mut data: Span<felt252>) -> Result<Array<felt252>, felt252> {
-    let statement: CairoStatement = read(ref data)?;
-    let t: Transcript = read(ref data)?;
-    let config: PcsConfig = read(ref data)?;
-    let commitments: Array<felt252> = read(ref data)?;
-    let fri: FriProof = read(ref data)?;
-    let answers: Array<QM31> = read(ref data)?;
-    done(data)?;
+fn fri_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let t: Transcript = read(ref inputs)?;
+    let config: PcsConfig = read(ref inputs)?;
+    let commitments: Array<felt252> = read(ref inputs)?;
+    let fri: FriProof = read(ref inputs)?;
+    let answers: Array<QM31> = read(ref inputs)?;
+    done(inputs)?;
     check_fri(@statement, @t, config, commitments.span(), fri, answers.span())?;
     Result::Ok(array![])
 }
 
-/// Deserializes one input.
-fn read<T, +Serde<T>, +Drop<T>>(ref data: Span<felt252>) -> Result<T, felt252> {
-    Serde::deserialize(ref data).ok_or(ERR_INPUT)
+/// Deserializes the next section, which must hold exactly one `T`.
+fn read<T, +Serde<T>, +Drop<T>>(ref inputs: Span<Span<felt252>>) -> Result<T, felt252> {
+    let mut section = next(ref inputs)?;
+    let value = Serde::deserialize(ref section).ok_or(ERR_INPUT)?;
+    done(section)?;
+    Result::Ok(value)
 }
 
-/// Inputs must end where the last one does.
-fn done(data: Span<felt252>) -> Result<(), felt252> {
-    if data.is_empty() {
+/// The next section.
+fn next(ref inputs: Span<Span<felt252>>) -> Result<Span<felt252>, felt252> {
+    Result::Ok(*inputs.pop_front().ok_or(ERR_INPUT)?)
+}
+
+/// Nothing may follow the last input.
+fn done<T, +Drop<T>>(rest: Span<T>) -> Result<(), felt252> {
+    if rest.is_empty() {
         Result::Ok(())
     } else {
         Result::Err(ERR_INPUT)
