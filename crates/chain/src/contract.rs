@@ -53,13 +53,21 @@ impl CompiledContract {
 
 /// Compiles the single `#[starknet::contract]` module of the package in `dir`.
 pub fn compile_contract(dir: &Path) -> Result<CompiledContract, ChainError> {
+    compile_contract_with_features(dir, &[])
+}
+
+/// As [`compile_contract`], with Scarb features enabled (`#[cfg(feature: 'name')]`): a package
+/// may hold several contracts, one per feature.
+pub fn compile_contract_with_features(
+    dir: &Path,
+    features: &[&str],
+) -> Result<CompiledContract, ChainError> {
     let package = Package::load(dir)?;
-    let (db, crate_ids) = runner::package_db(
-        &package,
-        starknet_plugin_suite(),
-        CfgSet::from_iter([Cfg::name("target"), Cfg::kv("target", "starknet-contract")]),
-        true,
-    )?;
+    let mut cfg = CfgSet::from_iter([Cfg::name("target"), Cfg::kv("target", "starknet-contract")]);
+    for feature in features {
+        cfg.insert(Cfg::kv("feature", *feature));
+    }
+    let (db, crate_ids) = runner::package_db(&package, starknet_plugin_suite(), cfg, true)?;
     let contracts = find_contracts(&db, &crate_ids[..1]);
     let contract = match contracts.as_slice() {
         [one] => one,

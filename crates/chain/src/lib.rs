@@ -18,11 +18,18 @@ mod client;
 mod contract;
 mod devnet;
 mod error;
+mod proofs;
 mod tools;
 
 pub use class_hash::sequencer_compiled_class_hash;
 pub use client::{selector, AccountKey, Bounds, Chain, Declared, Deployed, TxOutcome};
-pub use contract::{compile_contract, CompiledContract};
+pub use contract::{
+    compile_contract, compile_contract_with_features, CompiledContract, MAX_BYTECODE_FELTS,
+};
 pub use devnet::{Devnet, DevnetOptions, PredeployedAccount};
 pub use error::ChainError;
+pub use proofs::{
+    contracts_dir, deploy_verifier, section_hash, submit_proof, StageTx, Submission,
+    VerifierClasses, VerifierDeployment, QUOTIENTS_PER_TX, STAGE_FEATURES,
+};
 pub use starknet::core::types::Felt;

@@ -79,3 +79,37 @@ fn errors_name_the_cause() {
     let err = chain::compile_contract(dir.path()).unwrap_err().to_string();
     assert!(err.contains("lib.cairo:6"), "no location in: {err}");
 }
+
+/// The verifier and its six stage classes compile, each under Starknet's class size cap (the
+/// whole Cairo verifier in one class exceeds it).
+#[test]
+fn verifier_and_stage_classes_fit_the_class_size_cap() {
+    let classes =
+        chain::VerifierClasses::compile(&chain::contracts_dir()).unwrap_or_else(|e| panic!("{e}"));
+    for c in classes.all() {
+        eprintln!(
+            "{}: {} Sierra felts, {} CASM felts",
+            c.name,
+            c.sierra.sierra_program.len(),
+            c.casm.bytecode.len()
+        );
+        assert!(
+            c.casm.bytecode.len() < chain::MAX_BYTECODE_FELTS,
+            "{}",
+            c.name
+        );
+    }
+    let names: Vec<&str> = classes.stages.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "cairn_stages::TranscriptStage",
+            "cairn_stages::LookupStage",
+            "cairn_stages::OodsStage",
+            "cairn_stages::TreeStage",
+            "cairn_stages::QuotientsStage",
+            "cairn_stages::FriStage",
+        ]
+    );
+    assert_eq!(classes.verifier.name, "cairn_verifier::Verifier");
+}

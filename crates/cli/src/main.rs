@@ -69,6 +69,11 @@ enum Command {
         /// Proof encoding: compact binary (default) or JSON.
         #[arg(long, value_enum, default_value_t = Format::Binary)]
         format: Format,
+        /// Prove for the on-chain verifier (`cairn submit`): Poseidon252 channel, cheap to
+        /// check in Cairo but slow to prove (minutes, not seconds). `cairn verify` reads the
+        /// default (Blake2s) proofs only.
+        #[arg(long)]
+        for_chain: bool,
     },
     /// Print the Poseidon commitments of an input, a model's weights or an output, to compare with
     /// a proof's public output (`--input-visibility hashed`, ...).
@@ -109,11 +114,20 @@ enum Command {
     /// Runs until Ctrl-C. The printed `export` line sets STARKNET_RPC, STARKNET_ACCOUNT and
     /// STARKNET_PRIVATE_KEY for `cairn deploy`.
     Devnet(onchain::DevnetArgs),
-    /// Declare a contract package's class (unless already declared) and deploy an instance.
+    /// Declare Cairn's verifier (or any contract package) and deploy it.
     ///
-    /// Example, the fact registry with account A as its verifier:
+    /// Without a package: the verifier's six stage classes and the registry class are declared
+    /// (unless known), the verifier deployed; it deploys its fact registry. Prints both
+    /// addresses. With a package, e.g. the registry with account A as its verifier:
     ///   cairn deploy contracts/registry --constructor A
     Deploy(onchain::DeployArgs),
+    /// Verify a proof on chain: one transaction per verification stage (about 13), then the
+    /// fact (program hash, output hash) is in the registry.
+    ///
+    /// The proof must be made with `cairn prove --for-chain`. Prints each stage's transaction,
+    /// L2 gas and calldata, and the fact. A stage the proof fails reverts with the verifier's
+    /// reason and the command exits non-zero.
+    Submit(onchain::SubmitArgs),
 }
 
 #[derive(clap::Args)]
@@ -280,6 +294,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             onchain::deploy(a)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Submit(a) => {
+            onchain::submit(a)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Transpile(a) => {
             transpile::cli::run(a)?;
             Ok(ExitCode::SUCCESS)
@@ -348,6 +366,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             args,
             proof,
             format,
+            for_chain,
         } => {
             let (felts, m) = arguments(&package, &args)?;
             let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
@@ -360,16 +379,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap());
             bar.enable_steady_tick(Duration::from_millis(120));
             let t = Instant::now();
-            let result = prover::prove(&execution, |stage| bar.set_message(stage.to_string()));
-            bar.finish_and_clear();
-            let stark = result?;
-            let prove_time = t.elapsed();
             let format = match format {
                 Format::Binary => prover::ProofFormat::Binary,
                 Format::Json => prover::ProofFormat::Json,
             };
-            let size = prover::write_proof(&stark, &proof, format)
-                .with_context(|| format!("writing {}", proof.display()))?;
+            let on_stage = |stage: &str| bar.set_message(stage.to_string());
+            let written = if for_chain {
+                let result =
+                    prover::prove_with::<prover::Poseidon252MerkleChannel>(&execution, on_stage);
+                bar.finish_and_clear();
+                prover::write_chain_proof(&result?.into(), &proof, format)
+            } else {
+                let result = prover::prove(&execution, on_stage);
+                bar.finish_and_clear();
+                prover::write_proof(&result?, &proof, format)
+            };
+            let prove_time = t.elapsed();
+            let size = written.with_context(|| format!("writing {}", proof.display()))?;
             println!(
                 "program hash: {:#x}",
                 prover::program_hash(&program.bytecode)

@@ -2,9 +2,11 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chain::{AccountKey, Chain, Devnet, DevnetOptions, Felt};
+use indicatif::{ProgressBar, ProgressStyle};
 use url::Url;
 
 /// Where and as whom to send transactions.
@@ -51,8 +53,10 @@ pub struct DevnetArgs {
 
 #[derive(clap::Args)]
 pub struct DeployArgs {
-    /// A contract package (Scarb.toml + src/ with one #[starknet::contract]), e.g. contracts/registry.
-    package: PathBuf,
+    /// A contract package (Scarb.toml + src/ with one #[starknet::contract]), e.g.
+    /// contracts/registry. Without one: Cairn's verifier (its six stage classes, then the
+    /// verifier contract, which deploys its fact registry).
+    package: Option<PathBuf>,
     /// Constructor arguments as comma-separated felts (decimal or 0x-hex).
     #[arg(long, default_value = "", allow_hyphen_values = true)]
     constructor: String,
@@ -118,11 +122,18 @@ pub fn devnet(a: DevnetArgs) -> Result<()> {
     })
 }
 
-/// Declares (if needed) and deploys a contract package.
+/// Declares (if needed) and deploys a contract package, or the verifier.
 pub fn deploy(a: DeployArgs) -> Result<()> {
-    let contract = chain::compile_contract(&a.package)?;
     let constructor = parse_felts(&a.constructor).context("--constructor")?;
     let salt = parse_felt(&a.salt).context("--salt")?;
+    let Some(package) = &a.package else {
+        anyhow::ensure!(
+            constructor.is_empty(),
+            "--constructor: the verifier's constructor arguments are its classes, set by cairn"
+        );
+        return deploy_verifier(&a.network, salt);
+    };
+    let contract = chain::compile_contract(package)?;
     runtime()?.block_on(async {
         let chain = a.network.connect().await?;
         let compiled = chain::sequencer_compiled_class_hash(&contract)?;
@@ -139,6 +150,98 @@ pub fn deploy(a: DeployArgs) -> Result<()> {
             "deployed at {:#x} (tx {:#x}, L2 gas {})",
             deployed.address, deployed.tx.hash, deployed.tx.l2_gas
         );
+        Ok(())
+    })
+}
+
+fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn deploy_verifier(network: &Network, salt: Felt) -> Result<()> {
+    let bar = spinner();
+    bar.set_message("compiling the verifier's classes (about a minute)");
+    let classes = chain::VerifierClasses::compile(&chain::contracts_dir())?;
+    runtime()?.block_on(async {
+        let chain = network.connect().await?;
+        let deployment = chain::deploy_verifier(&chain, &classes, salt, |step| {
+            bar.set_message(step.to_string())
+        })
+        .await;
+        bar.finish_and_clear();
+        let deployment = deployment?;
+        for (what, tx) in &deployment.txs {
+            println!("{what}: tx {:#x}, L2 gas {}", tx.hash, tx.l2_gas);
+        }
+        println!("verifier: {:#x}", deployment.verifier);
+        println!("registry: {:#x}", deployment.registry);
+        Ok(())
+    })
+}
+
+#[derive(clap::Args)]
+pub struct SubmitArgs {
+    /// A proof made with `cairn prove --for-chain`.
+    proof: PathBuf,
+    /// The verifier contract (`cairn deploy` prints it).
+    #[arg(long, value_name = "ADDRESS")]
+    contract: String,
+    /// Session number: one verification per (account, nonce); a used one is refused.
+    #[arg(long, default_value = "0")]
+    nonce: String,
+    #[command(flatten)]
+    network: Network,
+}
+
+/// Verifies a proof on chain, stage by stage, and prints the fact and what it cost.
+pub fn submit(a: SubmitArgs) -> Result<()> {
+    let contract = parse_felt(&a.contract).context("--contract")?;
+    let nonce = parse_felt(&a.nonce).context("--nonce")?;
+    let proof = prover::read_chain_proof(&a.proof)?;
+    let sections = verifier::ProofSections::new(&proof).map_err(|e| anyhow::anyhow!("{e}"))?;
+    runtime()?.block_on(async {
+        let chain = a.network.connect().await?;
+        let bar = ProgressBar::new(1);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} stages {elapsed} {msg}")
+                .expect("template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar.set_message("transcript (view)");
+        let submission =
+            chain::submit_proof(&chain, contract, &sections, nonce, |done, total, name| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+                bar.set_message(name.to_string());
+            })
+            .await;
+        bar.finish_and_clear();
+        let submission = submission.context("the verifier rejected the proof")?;
+        let (mut gas, mut calldata) = (0u64, 0usize);
+        for s in &submission.txs {
+            println!(
+                "{:<16} tx {:#x}  L2 gas {:>12}  calldata {:>6} felts",
+                s.stage, s.tx.hash, s.tx.l2_gas, s.calldata_felts
+            );
+            gas += s.tx.l2_gas;
+            calldata += s.calldata_felts;
+        }
+        println!(
+            "total: {} transactions, L2 gas {gas}, calldata {calldata} felts",
+            submission.txs.len()
+        );
+        println!(
+            "program hash (Poseidon of the bytecode): {:#x}",
+            submission.program_hash
+        );
+        println!(
+            "output hash (Poseidon of the output): {:#x}",
+            submission.output_hash
+        );
+        println!("fact: {:#x}", submission.fact);
         Ok(())
     })
 }

@@ -3,7 +3,10 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::{Proof, VerifierProof};
+use serde::Serialize;
+
+use crate::params::ProofChannel;
+use crate::{Poseidon252MerkleChannel, PoseidonProof, Proof, VerifierProof};
 
 /// The on-disk encoding of a proof.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,10 +20,24 @@ pub enum ProofFormat {
 /// Writes the proof to `path` atomically (a temporary file renamed into place).
 pub fn write_proof(proof: &Proof, path: &Path, format: ProofFormat) -> anyhow::Result<u64> {
     let for_verifier: VerifierProof = proof.clone().into();
+    write_encoded(&for_verifier, path, format)
+}
+
+/// Writes a proof made for the chain (Poseidon252 channel) like [`write_proof`];
+/// [`read_chain_proof`] reads it.
+pub fn write_chain_proof(
+    proof: &PoseidonProof,
+    path: &Path,
+    format: ProofFormat,
+) -> anyhow::Result<u64> {
+    write_encoded(proof, path, format)
+}
+
+fn write_encoded(proof: &impl Serialize, path: &Path, format: ProofFormat) -> anyhow::Result<u64> {
     let bytes = match format {
-        ProofFormat::Json => serde_json::to_vec(&for_verifier)?,
+        ProofFormat::Json => serde_json::to_vec(proof)?,
         ProofFormat::Binary => {
-            let raw = bincode::serialize(&for_verifier)?;
+            let raw = bincode::serialize(proof)?;
             let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
             enc.write_all(&raw)?;
             enc.finish()?
@@ -43,8 +60,34 @@ pub fn read_proof(path: &Path) -> anyhow::Result<VerifierProof> {
     decode_proof(&bytes)
 }
 
+/// Reads a proof written by [`write_chain_proof`]; a proof made for the Rust verifier (Blake2s
+/// channel) is refused by name.
+pub fn read_chain_proof(path: &Path) -> anyhow::Result<PoseidonProof> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("cannot read proof {}: {e}", path.display()))?;
+    let proof: Option<PoseidonProof> = decode(&bytes).ok();
+    match proof {
+        Some(p)
+            if p.stark_proof.commitments.first()
+                == Some(&Poseidon252MerkleChannel::preprocessed_root()) =>
+        {
+            Ok(p)
+        }
+        _ if decode_proof(&bytes).is_ok() => anyhow::bail!(
+            "{} is a proof for the Rust verifier (Blake2s channel); the chain verifies proofs \
+             made with `cairn prove --for-chain` (Poseidon252 channel)",
+            path.display()
+        ),
+        _ => anyhow::bail!("{} is not a Cairn proof made for the chain", path.display()),
+    }
+}
+
 /// Decodes proof bytes (binary or JSON).
 pub fn decode_proof(bytes: &[u8]) -> anyhow::Result<VerifierProof> {
+    decode(bytes)
+}
+
+fn decode<P: serde::de::DeserializeOwned>(bytes: &[u8]) -> anyhow::Result<P> {
     if bytes.first() == Some(&b'{') {
         return serde_json::from_slice(bytes)
             .map_err(|e| anyhow::anyhow!("malformed JSON proof: {e}"));

@@ -119,7 +119,10 @@ pub fn joined_answers(outputs: &[Vec<FieldElement>]) -> Result<Vec<FieldElement>
     for output in outputs {
         let (len, rest) = output.split_first().ok_or("empty quotients output")?;
         if FieldElement::from(rest.len() as u64) != *len * FieldElement::from(4u64) {
-            return Err(format!("malformed quotients output ({} felts)", output.len()));
+            return Err(format!(
+                "malformed quotients output ({} felts)",
+                output.len()
+            ));
         }
         values.extend_from_slice(rest);
     }

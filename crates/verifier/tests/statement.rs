@@ -13,10 +13,10 @@ use cairo_air::relations::CommonLookupElements;
 use cairo_air::verifier::INTERACTION_POW_BITS;
 use prover::{Poseidon252MerkleChannel, PoseidonProof};
 use starknet_types_core::felt::Felt;
-use verifier::stages::{self, Stage};
 use stwo::core::channel::{Channel, MerkleChannel, Poseidon252Channel};
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
+use verifier::stages::{self, Stage};
 
 /// The statement checks, printing the transcript state after them.
 const STATEMENT_MAIN: &str = r#"

@@ -1,0 +1,400 @@
+//! Verifies a Cairn proof (stwo-cairo, Poseidon252 channel) on chain and registers its fact.
+//!
+//! One transaction cannot run the whole verification (~28M Cairo steps, a transaction stops at
+//! 10M), so a submitter runs it in stages (`cairn_stwo_verifier::cairo_air::stages`), each a
+//! transaction of its own within a session `(submitter, nonce)`:
+//!
+//! 1. `begin` replays the transcript and stores a Poseidon hash of each input that later stages
+//!    read again (statement, config, commitments, claimed values, FRI proof) and of the drawn
+//!    values (the transcript);
+//! 2. `check_lookup`, `check_oods`, `check_tree` (x4), `quotients` (query ranges, in order) and
+//!    `check_fri`, in any order but for the quotients after the four trees and FRI after the
+//!    quotients. Each stage gets its inputs again as calldata and every one of them must hash to
+//!    what is stored: a stage cannot be fed other data than the transcript saw. The tree stages
+//!    store the hash of the queried values they opened: the quotient stages read those exactly.
+//!    The quotients' values are chained into one hash that FRI's input must match.
+//! 3. When the last check passes, the fact (program hash, output hash) goes to the registry.
+//!
+//! A failed check reverts with the verifier's reason and changes nothing; a finished session
+//! takes no more calls. The stages' code lives in classes declared beforehand
+//! (`contracts/stages`), run by library call.
+
+use starknet::{ClassHash, ContractAddress};
+
+#[derive(Copy, Drop, Serde, starknet::Store, PartialEq, Debug)]
+pub struct StageClasses {
+    pub transcript: ClassHash,
+    pub lookup: ClassHash,
+    pub oods: ClassHash,
+    pub tree: ClassHash,
+    pub quotients: ClassHash,
+    pub fri: ClassHash,
+}
+
+/// A verification in progress: hashes of what `begin` saw and what the checks have done.
+#[derive(Copy, Drop, Serde, starknet::Store, PartialEq, Debug)]
+pub struct Session {
+    pub statement: felt252,
+    pub config: felt252,
+    pub commitments: felt252,
+    pub sampled: felt252,
+    pub fri: felt252,
+    pub transcript: felt252,
+    /// Poseidon hashes of the program's bytecode and of its output: the fact's parts.
+    pub program_hash: felt252,
+    pub output_hash: felt252,
+    /// Distinct query positions, and the first one whose quotient is not computed yet.
+    pub queries: u32,
+    pub next_query: u32,
+    /// The quotients so far, chained: h = poseidon(h, value's four coordinates).
+    pub answers: felt252,
+    /// The checks passed (`LOOKUP`, `OODS`, `TREE << t`, `FRI`) and `FINISHED`.
+    pub passed: u32,
+    /// The registered fact once finished.
+    pub fact: felt252,
+}
+
+pub const LOOKUP: u32 = 1;
+pub const OODS: u32 = 2;
+pub const TREE: u32 = 4;
+pub const FRI: u32 = 64;
+pub const ALL_CHECKS: u32 = 127;
+pub const FINISHED: u32 = 128;
+
+#[starknet::interface]
+pub trait IVerifier<TState> {
+    /// Sections: statement, config, commitments, claimed values, proof of work, FRI proof.
+    fn begin(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript.
+    fn check_lookup(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript, claimed values.
+    fn check_oods(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript, config, commitments, tree index, queried values,
+    /// decommitment.
+    fn check_tree(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript, config, commitments, claimed values, first, count, the
+    /// four trees' queried values.
+    fn quotients(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript, config, commitments, FRI proof, all quotients.
+    fn check_fri(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// The transcript stage's output for these inputs (what `begin` will draw), for clients.
+    fn transcript(self: @TState, inputs: Span<Span<felt252>>) -> Array<felt252>;
+    fn session(self: @TState, submitter: ContractAddress, nonce: felt252) -> Session;
+    fn registry(self: @TState) -> ContractAddress;
+    fn stage_classes(self: @TState) -> StageClasses;
+}
+
+#[starknet::contract]
+pub mod Verifier {
+    use cairn_registry::{IRegistryDispatcher, IRegistryDispatcherTrait};
+    use cairn_stages::{IStageDispatcherTrait, IStageLibraryDispatcher};
+    use cairn_stwo_verifier::cairo_air::stages::Transcript;
+    use core::poseidon::poseidon_hash_span;
+    use starknet::storage::{
+        Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePathEntry,
+        StoragePointerReadAccess, StoragePointerWriteAccess,
+    };
+    use starknet::syscalls::deploy_syscall;
+    use starknet::{
+        ClassHash, ContractAddress, SyscallResultTrait, get_caller_address, get_contract_address,
+    };
+    use super::{ALL_CHECKS, FINISHED, FRI, LOOKUP, OODS, Session, StageClasses, TREE};
+
+    #[storage]
+    struct Storage {
+        registry: ContractAddress,
+        stages: StageClasses,
+        /// By `poseidon(submitter, nonce)`.
+        sessions: Map<felt252, Session>,
+        /// Hash of each opened tree's queried values, by `poseidon(session, tree)`.
+        trees: Map<felt252, felt252>,
+    }
+
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    pub enum Event {
+        SessionStarted: SessionStarted,
+        StagePassed: StagePassed,
+        QuotientsComputed: QuotientsComputed,
+        ProofVerified: ProofVerified,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    pub struct SessionStarted {
+        #[key]
+        pub submitter: ContractAddress,
+        #[key]
+        pub nonce: felt252,
+        pub program_hash: felt252,
+        pub output_hash: felt252,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    pub struct StagePassed {
+        #[key]
+        pub submitter: ContractAddress,
+        #[key]
+        pub nonce: felt252,
+        /// 'lookup', 'oods', 'tree', 'quotients' or 'fri'.
+        pub stage: felt252,
+    }
+
+    /// The quotients at queries `first ..`: the FRI check's input, which the submitter gathers.
+    #[derive(Drop, starknet::Event)]
+    pub struct QuotientsComputed {
+        #[key]
+        pub submitter: ContractAddress,
+        #[key]
+        pub nonce: felt252,
+        pub first: u32,
+        /// Four felts per value.
+        pub values: Span<felt252>,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    pub struct ProofVerified {
+        #[key]
+        pub fact: felt252,
+        #[key]
+        pub submitter: ContractAddress,
+        pub nonce: felt252,
+        pub program_hash: felt252,
+        pub output_hash: felt252,
+    }
+
+    /// Deploys the fact registry with this contract as its only verifier.
+    #[constructor]
+    fn constructor(ref self: ContractState, registry_class: ClassHash, stages: StageClasses) {
+        let (registry, _) = deploy_syscall(
+            registry_class, 0, [get_contract_address().into()].span(), false,
+        )
+            .unwrap_syscall();
+        self.registry.write(registry);
+        self.stages.write(stages);
+    }
+
+    #[abi(embed_v0)]
+    impl VerifierImpl of super::IVerifier<ContractState> {
+        fn begin(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let key = session_key(nonce);
+            assert(self.sessions.entry(key).statement.read() == 0, 'verifier: session exists');
+            assert(inputs.len() == 6, 'verifier: sections');
+            let output = run(self.stages.transcript.read(), inputs);
+            let mut reader = output;
+            let transcript: Transcript = Serde::deserialize(ref reader)
+                .expect('verifier: transcript output');
+            let drawn = output.slice(0, output.len() - reader.len());
+            let (program_hash, output_hash) = match reader.multi_pop_front::<2>() {
+                Option::Some(pair) => { let [p, o] = (*pair).unbox(); (p, o) },
+                Option::None => core::panic_with_felt252('verifier: transcript output'),
+            };
+            self
+                .sessions
+                .write(
+                    key,
+                    Session {
+                        statement: poseidon_hash_span(*inputs[0]),
+                        config: poseidon_hash_span(*inputs[1]),
+                        commitments: poseidon_hash_span(*inputs[2]),
+                        sampled: poseidon_hash_span(*inputs[3]),
+                        fri: poseidon_hash_span(*inputs[5]),
+                        transcript: poseidon_hash_span(drawn),
+                        program_hash,
+                        output_hash,
+                        queries: transcript.positions.len(),
+                        next_query: 0,
+                        answers: 0,
+                        passed: 0,
+                        fact: 0,
+                    },
+                );
+            self
+                .emit(
+                    SessionStarted {
+                        submitter: get_caller_address(), nonce, program_hash, output_hash,
+                    },
+                );
+        }
+
+        fn check_lookup(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, session) = self.open(nonce, inputs, 2);
+            run(self.stages.lookup.read(), inputs);
+            self.pass(key, session, LOOKUP, nonce, 'lookup');
+        }
+
+        fn check_oods(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, session) = self.open(nonce, inputs, 3);
+            same(*inputs[2], session.sampled);
+            run(self.stages.oods.read(), inputs);
+            self.pass(key, session, OODS, nonce, 'oods');
+        }
+
+        fn check_tree(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, session) = self.open(nonce, inputs, 7);
+            same_scheme(inputs, @session);
+            let tree = small(*inputs[4]);
+            assert(tree < 4, 'verifier: tree index');
+            run(self.stages.tree.read(), inputs);
+            self.trees.write(tree_key(key, tree), poseidon_hash_span(*inputs[5]));
+            self.pass(key, session, TREE * pow2(tree), nonce, 'tree');
+        }
+
+        fn quotients(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, mut session) = self.open(nonce, inputs, 11);
+            same_scheme(inputs, @session);
+            same(*inputs[4], session.sampled);
+            let (first, count) = (small(*inputs[5]), small(*inputs[6]));
+            assert(first == session.next_query, 'verifier: query range');
+            assert(count > 0 && first + count <= session.queries, 'verifier: query range');
+            for t in 0..4_u32 {
+                let opened = self.trees.read(tree_key(key, t));
+                assert(opened != 0, 'verifier: tree not opened');
+                same(*inputs[7 + t], opened);
+            }
+            let mut output = run(self.stages.quotients.read(), inputs);
+            let length = *output.pop_front().expect('verifier: quotients output');
+            assert(small_felt(length) == count, 'verifier: quotients output');
+            session.answers = chain_answers(session.answers, output);
+            session.next_query = first + count;
+            self.emit(QuotientsComputed { submitter: get_caller_address(), nonce, first, values: output });
+            self.pass(key, session, 0, nonce, 'quotients');
+        }
+
+        fn check_fri(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, session) = self.open(nonce, inputs, 6);
+            same_scheme(inputs, @session);
+            same(*inputs[4], session.fri);
+            assert(session.next_query == session.queries, 'verifier: quotients missing');
+            let mut answers = *inputs[5];
+            let count = answers.pop_front().expect('verifier: quotients');
+            assert(small_felt(*count) == session.queries, 'verifier: quotients');
+            assert(chain_answers(0, answers) == session.answers, 'verifier: quotients mismatch');
+            run(self.stages.fri.read(), inputs);
+            self.pass(key, session, FRI, nonce, 'fri');
+        }
+
+        fn transcript(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            let mut out = array![];
+            out.append_span(run(self.stages.transcript.read(), inputs));
+            out
+        }
+
+        fn session(self: @ContractState, submitter: ContractAddress, nonce: felt252) -> Session {
+            self.sessions.read(poseidon_hash_span([submitter.into(), nonce].span()))
+        }
+
+        fn registry(self: @ContractState) -> ContractAddress {
+            self.registry.read()
+        }
+
+        fn stage_classes(self: @ContractState) -> StageClasses {
+            self.stages.read()
+        }
+    }
+
+    #[generate_trait]
+    impl Sessions of SessionsTrait {
+        /// The caller's open session `nonce`, after checking the sections every check shares
+        /// (statement, transcript) and their count.
+        fn open(
+            self: @ContractState, nonce: felt252, inputs: Span<Span<felt252>>, sections: u32,
+        ) -> (felt252, Session) {
+            let key = session_key(nonce);
+            let session = self.sessions.read(key);
+            assert(session.statement != 0, 'verifier: no such session');
+            assert(session.passed & FINISHED == 0, 'verifier: session finished');
+            assert(inputs.len() == sections, 'verifier: sections');
+            same(*inputs[0], session.statement);
+            same(*inputs[1], session.transcript);
+            (key, session)
+        }
+
+        /// Records check `bit` (0: none) and, once every check passed, registers the fact.
+        fn pass(
+            ref self: ContractState,
+            key: felt252,
+            mut session: Session,
+            bit: u32,
+            nonce: felt252,
+            stage: felt252,
+        ) {
+            session.passed = session.passed | bit;
+            let submitter = get_caller_address();
+            self.emit(StagePassed { submitter, nonce, stage });
+            if session.passed == ALL_CHECKS {
+                let registry = IRegistryDispatcher { contract_address: self.registry.read() };
+                let fact = registry.register_fact(session.program_hash, session.output_hash);
+                session.passed = session.passed | FINISHED;
+                session.fact = fact;
+                self
+                    .emit(
+                        ProofVerified {
+                            fact,
+                            submitter,
+                            nonce,
+                            program_hash: session.program_hash,
+                            output_hash: session.output_hash,
+                        },
+                    );
+            }
+            self.sessions.write(key, session);
+        }
+    }
+
+    fn session_key(nonce: felt252) -> felt252 {
+        poseidon_hash_span([get_caller_address().into(), nonce].span())
+    }
+
+    fn tree_key(session: felt252, tree: u32) -> felt252 {
+        poseidon_hash_span([session, tree.into()].span())
+    }
+
+    /// A section must hash to what `begin` (or a tree check) stored.
+    fn same(section: Span<felt252>, stored: felt252) {
+        assert(poseidon_hash_span(section) == stored, 'verifier: section mismatch');
+    }
+
+    fn same_scheme(inputs: Span<Span<felt252>>, session: @Session) {
+        same(*inputs[2], *session.config);
+        same(*inputs[3], *session.commitments);
+    }
+
+    /// A one-felt section holding a u32.
+    fn small(section: Span<felt252>) -> u32 {
+        assert(section.len() == 1, 'verifier: sections');
+        (*section[0]).try_into().expect('verifier: not a u32')
+    }
+
+    fn small_felt(value: felt252) -> u32 {
+        value.try_into().expect('verifier: not a u32')
+    }
+
+    fn pow2(n: u32) -> u32 {
+        let mut p = 1;
+        for _ in 0..n {
+            p *= 2;
+        }
+        p
+    }
+
+    /// Chains QM31 values (four felts each) onto `h`.
+    fn chain_answers(mut h: felt252, mut values: Span<felt252>) -> felt252 {
+        while let Option::Some(value) = values.multi_pop_front::<4>() {
+            let [a, b, c, d] = (*value).unbox();
+            h = poseidon_hash_span([h, a, b, c, d].span());
+        }
+        assert(values.is_empty(), 'verifier: quotients output');
+        h
+    }
+
+    /// Runs a stage class; its output, or a revert with the stage's reason.
+    fn run(class: ClassHash, inputs: Span<Span<felt252>>) -> Span<felt252> {
+        let reply = IStageLibraryDispatcher { class_hash: class }.run(inputs);
+        let mut reply = reply.span();
+        let head = *reply.pop_front().expect('verifier: empty stage reply');
+        if head != 'ok' {
+            core::panic_with_felt252(head);
+        }
+        reply
+    }
+}

@@ -1,0 +1,254 @@
+//! The verifier contract (`contracts/verifier`): its classes, its deployment, and submitting a
+//! proof to it stage by stage until the fact lands in the registry.
+
+use std::path::{Path, PathBuf};
+
+use starknet::core::types::{Event, Felt};
+use starknet::core::utils::get_selector_from_name;
+use verifier::stages::{self, Stage, Transcript};
+use verifier::{FieldElement, ProofSections};
+
+use crate::client::{Bounds, Chain, TxOutcome};
+use crate::contract::{compile_contract, compile_contract_with_features, CompiledContract};
+use crate::error::ChainError;
+use crate::sequencer_compiled_class_hash;
+
+/// The stage classes, as features of `contracts/stages`, in the constructor's order.
+pub const STAGE_FEATURES: [&str; 6] = ["transcript", "lookup", "oods", "tree", "quotients", "fri"];
+
+/// Queries per quotients transaction: 19 took 7.2-7.7M steps in the Cairo VM; a transaction
+/// stops at 10M and the contract adds gas accounting and hashing.
+pub const QUOTIENTS_PER_TX: usize = 19;
+
+/// Resource bounds of one stage: far above what a stage uses, so the 10M-step cap decides.
+const STAGE_BOUNDS: Bounds = Bounds {
+    l2_gas: 20_000_000_000,
+    l1_data_gas: 100_000,
+};
+
+/// Cairn's contract packages (the repository's `contracts/`).
+pub fn contracts_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../contracts")
+}
+
+/// Every class a verifier deployment declares.
+pub struct VerifierClasses {
+    pub registry: CompiledContract,
+    /// In [`STAGE_FEATURES`] order.
+    pub stages: Vec<CompiledContract>,
+    pub verifier: CompiledContract,
+}
+
+impl VerifierClasses {
+    /// Compiles the registry, the six stage classes and the verifier from `contracts`.
+    pub fn compile(contracts: &Path) -> Result<Self, ChainError> {
+        let stages = STAGE_FEATURES
+            .iter()
+            .map(|f| compile_contract_with_features(&contracts.join("stages"), &[f]))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(VerifierClasses {
+            registry: compile_contract(&contracts.join("registry"))?,
+            stages,
+            verifier: compile_contract(&contracts.join("verifier"))?,
+        })
+    }
+
+    /// Registry, stages, verifier: the order they are declared in.
+    pub fn all(&self) -> Vec<&CompiledContract> {
+        let mut all = vec![&self.registry];
+        all.extend(&self.stages);
+        all.push(&self.verifier);
+        all
+    }
+}
+
+/// A deployed verifier and the registry it deployed.
+#[derive(Debug, Clone)]
+pub struct VerifierDeployment {
+    pub verifier: Felt,
+    pub registry: Felt,
+    /// Declarations (those not declared before) and the deployment, with their costs.
+    pub txs: Vec<(String, TxOutcome)>,
+}
+
+/// Declares every class (skipping known ones) and deploys the verifier, which deploys its
+/// registry. `on_step` hears each step's name before it runs.
+pub async fn deploy_verifier(
+    chain: &Chain,
+    classes: &VerifierClasses,
+    salt: Felt,
+    mut on_step: impl FnMut(&str),
+) -> Result<VerifierDeployment, ChainError> {
+    let mut txs = vec![];
+    let mut hashes = vec![];
+    for class in classes.all() {
+        on_step(&format!("declare {}", class.name));
+        let declared = chain
+            .declare(class, sequencer_compiled_class_hash(class)?)
+            .await?;
+        if let Some(tx) = declared.tx {
+            txs.push((format!("declare {}", class.name), tx));
+        }
+        hashes.push(declared.class_hash);
+    }
+    on_step("deploy the verifier");
+    // Constructor: the registry's class, then the stage classes.
+    let verifier_class = hashes.pop().expect("the verifier class");
+    let deployed = chain.deploy(verifier_class, hashes, salt).await?;
+    txs.push(("deploy verifier".into(), deployed.tx));
+    let registry = *chain
+        .call(deployed.address, "registry", vec![])
+        .await?
+        .first()
+        .ok_or_else(|| ChainError::Rpc("verifier.registry() returned nothing".into()))?;
+    Ok(VerifierDeployment {
+        verifier: deployed.address,
+        registry,
+        txs,
+    })
+}
+
+/// One stage's transaction.
+#[derive(Debug, Clone)]
+pub struct StageTx {
+    pub stage: String,
+    pub calldata_felts: usize,
+    pub tx: TxOutcome,
+}
+
+/// A proof verified on chain.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// `poseidon(program_hash, output_hash)`, registered in the registry.
+    pub fact: Felt,
+    pub program_hash: Felt,
+    pub output_hash: Felt,
+    pub txs: Vec<StageTx>,
+}
+
+/// Verifies `proof` on the verifier at `verifier` in session `nonce` of the chain's account:
+/// `begin`, then every check; the last one registers the fact. `on_stage(done, total, name)`
+/// hears each stage before it is sent. A rejected stage is [`ChainError::Reverted`] with the
+/// verifier's reason.
+pub async fn submit_proof(
+    chain: &Chain,
+    verifier: Felt,
+    proof: &ProofSections,
+    nonce: Felt,
+    mut on_stage: impl FnMut(usize, usize, &str),
+) -> Result<Submission, ChainError> {
+    let bad = |e: String| ChainError::Rpc(format!("proof sections: {e}"));
+    let inputs = proof
+        .stage_inputs(Stage::Transcript, None, None)
+        .map_err(bad)?;
+    let args = to_felts(&stages::serialize_sections(&inputs));
+    // The view replays what `begin` will: the client needs the drawn values.
+    let output = chain.call(verifier, "transcript", args).await?;
+    let transcript = output
+        .split_first()
+        .ok_or_else(|| bad("empty transcript reply".into()))
+        .and_then(|(_, rest)| Transcript::from_output(&from_felts(rest)).map_err(bad))?;
+    let plan = stages::all_stages(transcript.queries, QUOTIENTS_PER_TX);
+    let mut txs = vec![];
+    let mut quotients = vec![];
+    for (i, stage) in plan.iter().enumerate() {
+        let name = stage.name();
+        on_stage(i, plan.len(), &name);
+        let answers = (*stage == Stage::Fri)
+            .then(|| stages::joined_answers(&quotients))
+            .transpose()
+            .map_err(bad)?;
+        let inputs = proof
+            .stage_inputs(*stage, Some(&transcript), answers.as_deref())
+            .map_err(bad)?;
+        let mut calldata = vec![nonce];
+        calldata.extend(to_felts(&stages::serialize_sections(&inputs)));
+        let calldata_felts = calldata.len();
+        let tx = chain
+            .invoke_bounded(verifier, entry_point(*stage), calldata, STAGE_BOUNDS)
+            .await?;
+        if let Stage::Quotients { .. } = stage {
+            quotients.push(quotient_values(&tx.events)?);
+        }
+        txs.push(StageTx {
+            stage: name,
+            calldata_felts,
+            tx,
+        });
+    }
+    on_stage(plan.len(), plan.len(), "done");
+    let session = chain
+        .call(verifier, "session", vec![chain.address(), nonce])
+        .await?;
+    // `Session`'s last field is the fact; `passed` before it has FINISHED (128) once registered.
+    let (fact, passed) = match session.as_slice() {
+        [.., passed, fact] => (*fact, *passed),
+        _ => {
+            return Err(ChainError::Rpc(
+                "verifier.session() returned nothing".into(),
+            ))
+        }
+    };
+    if fact == Felt::ZERO || passed != Felt::from(255u64) {
+        return Err(ChainError::Rpc(format!(
+            "every stage passed but the session is not finished (passed = {passed:#x})"
+        )));
+    }
+    Ok(Submission {
+        fact,
+        program_hash: to_felt(transcript.program_hash),
+        output_hash: to_felt(transcript.output_hash),
+        txs,
+    })
+}
+
+fn entry_point(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Transcript => "begin",
+        Stage::Lookup => "check_lookup",
+        Stage::Oods => "check_oods",
+        Stage::Tree(_) => "check_tree",
+        Stage::Quotients { .. } => "quotients",
+        Stage::Fri => "check_fri",
+    }
+}
+
+/// The quotients a `quotients` transaction computed, from its `QuotientsComputed` event: their
+/// count, then four felts each (as the quotient stage outputs them).
+fn quotient_values(events: &[Event]) -> Result<Vec<FieldElement>, ChainError> {
+    let key = get_selector_from_name("QuotientsComputed").expect("ASCII");
+    let event = events
+        .iter()
+        .find(|e| e.keys.first() == Some(&key))
+        .ok_or_else(|| ChainError::Rpc("no QuotientsComputed event in the receipt".into()))?;
+    // Data: first, then the values as a span (length, felts).
+    let values = event
+        .data
+        .get(1..)
+        .ok_or_else(|| ChainError::Rpc("malformed QuotientsComputed event".into()))?;
+    let n = values.len().saturating_sub(1);
+    let mut out = vec![FieldElement::from((n / 4) as u64)];
+    out.extend(from_felts(&values[1..]));
+    Ok(out)
+}
+
+/// Poseidon hash of felts, as the contracts name programs and outputs
+/// (`claim::section_hash`).
+pub fn section_hash(values: &[Felt]) -> Felt {
+    use starknet_types_core::hash::StarkHash;
+    starknet_types_core::hash::Poseidon::hash_array(values)
+}
+
+fn to_felt(f: FieldElement) -> Felt {
+    Felt::from_bytes_be(&f.to_bytes_be())
+}
+
+fn to_felts(fs: &[FieldElement]) -> Vec<Felt> {
+    fs.iter().copied().map(to_felt).collect()
+}
+
+fn from_felts(fs: &[Felt]) -> Vec<FieldElement> {
+    fs.iter()
+        .map(|f| FieldElement::from_bytes_be(&f.to_bytes_be()).expect("a felt"))
+        .collect()
+}
