@@ -77,8 +77,6 @@ pub trait IVerifier<TState> {
     fn quotients(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, config, commitments, FRI proof, all quotients.
     fn check_fri(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
-    /// The transcript stage's output for these inputs (what `begin` will draw), for clients.
-    fn transcript(self: @TState, inputs: Span<Span<felt252>>) -> Array<felt252>;
     fn session(self: @TState, submitter: ContractAddress, nonce: felt252) -> Session;
     fn registry(self: @TState) -> ContractAddress;
     fn stage_classes(self: @TState) -> StageClasses;
@@ -127,6 +125,8 @@ pub mod Verifier {
         pub nonce: felt252,
         pub program_hash: felt252,
         pub output_hash: felt252,
+        /// The drawn values (`stages::Transcript` serialized): every check's second section.
+        pub transcript: Span<felt252>,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -211,7 +211,11 @@ pub mod Verifier {
             self
                 .emit(
                     SessionStarted {
-                        submitter: get_caller_address(), nonce, program_hash, output_hash,
+                        submitter: get_caller_address(),
+                        nonce,
+                        program_hash,
+                        output_hash,
+                        transcript: drawn,
                     },
                 );
         }
@@ -271,12 +275,6 @@ pub mod Verifier {
             assert(chain_answers(0, answers) == session.answers, 'verifier: quotients mismatch');
             run(self.stages.fri.read(), inputs);
             self.pass(key, session, FRI, nonce, 'fri');
-        }
-
-        fn transcript(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
-            let mut out = array![];
-            out.append_span(run(self.stages.transcript.read(), inputs));
-            out
         }
 
         fn session(self: @ContractState, submitter: ContractAddress, nonce: felt252) -> Session {

@@ -138,22 +138,36 @@ pub async fn submit_proof(
     mut on_stage: impl FnMut(usize, usize, &str),
 ) -> Result<Submission, ChainError> {
     let bad = |e: String| ChainError::Rpc(format!("proof sections: {e}"));
+    let mut txs = vec![];
+    let send = |stage: Stage, inputs: Vec<Vec<FieldElement>>| {
+        let mut calldata = vec![nonce];
+        calldata.extend(to_felts(&stages::serialize_sections(&inputs)));
+        let calldata_felts = calldata.len();
+        async move {
+            let tx = chain
+                .invoke_bounded(verifier, entry_point(stage), calldata, STAGE_BOUNDS)
+                .await?;
+            Ok::<_, ChainError>((stage.name(), calldata_felts, tx))
+        }
+    };
+    // The plan has 3 + 4 + quotient ranges + 1 stages after `begin`; the ranges are known
+    // once the transcript is.
+    let expected = 9 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX);
+    on_stage(0, expected, "transcript");
     let inputs = proof
         .stage_inputs(Stage::Transcript, None, None)
         .map_err(bad)?;
-    let args = to_felts(&stages::serialize_sections(&inputs));
-    // The view replays what `begin` will: the client needs the drawn values.
-    let output = chain.call(verifier, "transcript", args).await?;
-    let transcript = output
-        .split_first()
-        .ok_or_else(|| bad("empty transcript reply".into()))
-        .and_then(|(_, rest)| Transcript::from_output(&from_felts(rest)).map_err(bad))?;
+    let (name, calldata_felts, tx) = send(Stage::Transcript, inputs).await?;
+    let transcript = session_transcript(&tx.events)?;
+    txs.push(StageTx {
+        stage: name,
+        calldata_felts,
+        tx,
+    });
     let plan = stages::all_stages(transcript.queries, QUOTIENTS_PER_TX);
-    let mut txs = vec![];
     let mut quotients = vec![];
-    for (i, stage) in plan.iter().enumerate() {
-        let name = stage.name();
-        on_stage(i, plan.len(), &name);
+    for (i, stage) in plan.iter().enumerate().skip(1) {
+        on_stage(i, plan.len(), &stage.name());
         let answers = (*stage == Stage::Fri)
             .then(|| stages::joined_answers(&quotients))
             .transpose()
@@ -161,12 +175,7 @@ pub async fn submit_proof(
         let inputs = proof
             .stage_inputs(*stage, Some(&transcript), answers.as_deref())
             .map_err(bad)?;
-        let mut calldata = vec![nonce];
-        calldata.extend(to_felts(&stages::serialize_sections(&inputs)));
-        let calldata_felts = calldata.len();
-        let tx = chain
-            .invoke_bounded(verifier, entry_point(*stage), calldata, STAGE_BOUNDS)
-            .await?;
+        let (name, calldata_felts, tx) = send(*stage, inputs).await?;
         if let Stage::Quotients { .. } = stage {
             quotients.push(quotient_values(&tx.events)?);
         }
@@ -213,17 +222,43 @@ fn entry_point(stage: Stage) -> &'static str {
     }
 }
 
+/// The configured query count (distinct positions may be fewer): for progress only.
+fn proof_queries(proof: &ProofSections) -> usize {
+    // PcsConfig: pow_bits, then FriConfig (log_blowup_factor, log_last_layer_degree_bound,
+    // n_queries, fold_step).
+    proof
+        .stark
+        .config
+        .get(3)
+        .and_then(|f| u64::try_from(*f).ok())
+        .map_or(0, |n| n as usize)
+}
+
+/// The drawn values from `begin`'s `SessionStarted` event (data: program hash, output hash, the
+/// transcript as a span).
+fn session_transcript(events: &[Event]) -> Result<Transcript, ChainError> {
+    let data = event_data(events, "SessionStarted")?;
+    let malformed = || ChainError::Rpc("malformed SessionStarted event".into());
+    let (hashes, span) = (data.get(..2).ok_or_else(malformed)?, &data[2..]);
+    let mut output = from_felts(span.get(1..).ok_or_else(malformed)?);
+    output.extend(from_felts(hashes));
+    Transcript::from_output(&output).map_err(|e| ChainError::Rpc(format!("SessionStarted: {e}")))
+}
+
+fn event_data<'a>(events: &'a [Event], name: &str) -> Result<&'a [Felt], ChainError> {
+    let key = get_selector_from_name(name).expect("ASCII");
+    events
+        .iter()
+        .find(|e| e.keys.first() == Some(&key))
+        .map(|e| &e.data[..])
+        .ok_or_else(|| ChainError::Rpc(format!("no {name} event in the receipt")))
+}
+
 /// The quotients a `quotients` transaction computed, from its `QuotientsComputed` event: their
 /// count, then four felts each (as the quotient stage outputs them).
 fn quotient_values(events: &[Event]) -> Result<Vec<FieldElement>, ChainError> {
-    let key = get_selector_from_name("QuotientsComputed").expect("ASCII");
-    let event = events
-        .iter()
-        .find(|e| e.keys.first() == Some(&key))
-        .ok_or_else(|| ChainError::Rpc("no QuotientsComputed event in the receipt".into()))?;
     // Data: first, then the values as a span (length, felts).
-    let values = event
-        .data
+    let values = event_data(events, "QuotientsComputed")?
         .get(1..)
         .ok_or_else(|| ChainError::Rpc("malformed QuotientsComputed event".into()))?;
     let n = values.len().saturating_sub(1);

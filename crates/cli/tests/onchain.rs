@@ -118,3 +118,222 @@ fn devnet_then_deploy_registry() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("--constructor"), "{}", stderr(&o));
 }
+
+/// `cairn devnet` in the background; its `export` line as environment variables.
+fn devnet() -> (Background, Vec<(String, String)>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["devnet", "--accounts", "1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let guard = Background(child);
+    for line in BufReader::new(out).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("export ") {
+            let env = rest
+                .split_whitespace()
+                .map(|kv| kv.split_once('=').unwrap())
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            return (guard, env);
+        }
+    }
+    panic!("no export line from cairn devnet");
+}
+
+/// The value after `label` on its line of `text`.
+fn field<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label:?} in {text}"))
+        .trim()
+}
+
+/// A copy of the chain proof at `from`, changed by `tamper`, written to `to`.
+fn tampered(from: &Path, to: &Path, tamper: impl FnOnce(&mut prover::PoseidonProof)) {
+    let mut proof = prover::read_chain_proof(from).unwrap();
+    tamper(&mut proof);
+    prover::write_chain_proof(&proof, to, prover::ProofFormat::Binary).unwrap();
+}
+
+/// Stage C end to end: an ONNX model is transpiled, proven for the chain, the verifier deployed
+/// on a devnet and the proof verified there in ~13 transactions; the registered fact names the
+/// program (Poseidon of its bytecode, recomputed here) and the output (recomputed from the run).
+/// Tampered proofs are rejected on chain with the verifier's reason; a session cannot be
+/// replayed; a stage fed data its session did not see is refused.
+#[test]
+fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    common::make_models(t, &["tiny_cnn"]);
+    let package = t.join("cnn_cairo");
+    let input = t.join("tiny_cnn/input.json");
+    let (package_s, input_s) = (package.to_str().unwrap(), input.to_str().unwrap());
+    let o = common::cairn(&[
+        "transpile",
+        t.join("tiny_cnn/model.onnx").to_str().unwrap(),
+        "-o",
+        package_s,
+        "--calibrate",
+        input_s,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proof = t.join("cnn.proof");
+    let o = common::cairn(&[
+        "prove",
+        package_s,
+        "--input",
+        input_s,
+        "--proof",
+        proof.to_str().unwrap(),
+        "--for-chain",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proved = stdout(&o);
+    // A Blake2s proof is refused by name before anything is sent.
+    let blake = t.join("blake.proof");
+    let o = common::cairn(&[
+        "prove",
+        package_s,
+        "--input",
+        input_s,
+        "--proof",
+        blake.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let (_devnet, env) = devnet();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .unwrap()
+    };
+    let o = run(&["deploy"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let deployed = stdout(&o);
+    let verifier = field(&deployed, "verifier:").to_string();
+    let registry = field(&deployed, "registry:").to_string();
+
+    let o = run(&["submit", blake.to_str().unwrap(), "--contract", &verifier]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--for-chain"), "{}", stderr(&o));
+
+    let o = run(&["submit", proof.to_str().unwrap(), "--contract", &verifier]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let submitted = stdout(&o);
+    eprintln!("{submitted}");
+    let fact = field(&submitted, "fact:").to_string();
+
+    // What the fact names, recomputed: the program's bytecode and the run's output.
+    let program = runner::compile_package(&package).unwrap();
+    let bytecode: Vec<chain::Felt> = program
+        .bytecode
+        .iter()
+        .map(|v| chain::Felt::from_dec_str(&v.to_string()).unwrap())
+        .collect();
+    let output: Vec<chain::Felt> = field(&proved, "output:")
+        .trim_matches(|c| c == '[' || c == ']')
+        .split(',')
+        .map(|v| chain::Felt::from_dec_str(v.trim()).unwrap())
+        .collect();
+    let program_hash = chain::section_hash(&bytecode);
+    let output_hash = chain::section_hash(&output);
+    assert_eq!(
+        field(&submitted, "program hash (Poseidon of the bytecode):"),
+        format!("{program_hash:#x}")
+    );
+    assert_eq!(
+        field(&submitted, "output hash (Poseidon of the output):"),
+        format!("{output_hash:#x}")
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let key = chain::AccountKey {
+        address: chain::Felt::from_hex(
+            &env.iter().find(|(k, _)| k == "STARKNET_ACCOUNT").unwrap().1,
+        )
+        .unwrap(),
+        private_key: chain::Felt::from_hex(
+            &env.iter()
+                .find(|(k, _)| k == "STARKNET_PRIVATE_KEY")
+                .unwrap()
+                .1,
+        )
+        .unwrap(),
+    };
+    let url = env
+        .iter()
+        .find(|(k, _)| k == "STARKNET_RPC")
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    let chain = rt.block_on(chain::Chain::connect(url, &key)).unwrap();
+    let registry = chain::Felt::from_hex(&registry).unwrap();
+    let fact = chain::Felt::from_hex(&fact).unwrap();
+    let is_verified = |f: chain::Felt| {
+        rt.block_on(chain.call(registry, "is_verified", vec![f]))
+            .unwrap()
+    };
+    assert_eq!(is_verified(fact), vec![chain::Felt::ONE]);
+    assert_eq!(fact, chain::section_hash(&[program_hash, output_hash]));
+    assert_eq!(
+        is_verified(fact + chain::Felt::ONE),
+        vec![chain::Felt::ZERO]
+    );
+
+    // A replay of the session is refused; a fresh nonce verifies again (same fact).
+    let o = run(&["submit", proof.to_str().unwrap(), "--contract", &verifier]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("verifier: session exists"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Tampered proofs: each rejected on chain by the stage that checks what was changed.
+    let cases: [(&str, &str, Box<dyn FnOnce(&mut prover::PoseidonProof)>); 3] = [
+        (
+            "another output",
+            "cairo_air: interaction pow",
+            Box::new(|p| {
+                p.claim.public_data.public_memory.output[7].1[0] ^= 1;
+            }),
+        ),
+        (
+            "a queried trace value",
+            "merkle: root mismatch",
+            Box::new(|p| {
+                let v = &mut p.stark_proof.0.queried_values[1][5][20];
+                v.0 = (v.0 + 1) % 0x7fff_ffff;
+            }),
+        ),
+        (
+            "a FRI witness value",
+            "merkle: root mismatch",
+            Box::new(|p| {
+                let w = &mut p.stark_proof.0.fri_proof.inner_layers[1].fri_witness[0];
+                w.0 .0 .0 = (w.0 .0 .0 + 1) % 0x7fff_ffff;
+            }),
+        ),
+    ];
+    for (i, (what, reason, tamper)) in cases.into_iter().enumerate() {
+        let bad = t.join(format!("tampered{i}.proof"));
+        tampered(&proof, &bad, tamper);
+        let nonce = (i + 1).to_string();
+        let o = run(&[
+            "submit",
+            bad.to_str().unwrap(),
+            "--contract",
+            &verifier,
+            "--nonce",
+            &nonce,
+        ]);
+        assert!(!o.status.success(), "{what} was accepted: {}", stdout(&o));
+        let err = stderr(&o);
+        eprintln!("{what}: {err}");
+        assert!(err.contains(reason), "{what}: {err}");
+    }
+}

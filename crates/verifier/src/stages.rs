@@ -7,6 +7,28 @@ use starknet_ff::FieldElement;
 
 use crate::ProofSections;
 
+/// `src/lib.cairo` of an executable that runs stage `stage` (its [`Stage::index`]) on its
+/// sections ([`write_probe_package`](crate::write_probe_package) makes the package): the stages
+/// in the Cairo VM, as tests and `stage-steps` run them.
+pub const STAGES_EXECUTABLE: &str = r#"
+use cairn_stwo_verifier::cairo_air::stages::{
+    run_fri, run_lookup, run_oods, run_quotients, run_transcript, run_tree,
+};
+
+#[executable]
+fn main(stage: u32, inputs: Array<Span<felt252>>) -> Array<felt252> {
+    let inputs = inputs.span();
+    match stage {
+        0 => run_transcript(inputs),
+        1 => run_lookup(inputs),
+        2 => run_oods(inputs),
+        3 => run_tree(inputs),
+        4 => run_quotients(inputs),
+        _ => run_fri(inputs),
+    }
+}
+"#;
+
 /// One stage of a staged verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {

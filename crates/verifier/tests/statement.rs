@@ -414,24 +414,6 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
 /// The staged verifier (`cairo_air::stages`), one stage per run as a contract would run them:
 /// stage 0 the transcript; then, given the statement and the transcript's output, 1 the lookup
 /// sum, 2 the out-of-domain check, 3 one tree's opening, 4 quotients over a query range, 5 FRI.
-const STAGES_MAIN: &str = r#"
-use cairn_stwo_verifier::cairo_air::stages::{
-    run_fri, run_lookup, run_oods, run_quotients, run_transcript, run_tree,
-};
-
-#[executable]
-fn main(stage: u32, inputs: Array<Span<felt252>>) -> Array<felt252> {
-    let inputs = inputs.span();
-    match stage {
-        0 => run_transcript(inputs),
-        1 => run_lookup(inputs),
-        2 => run_oods(inputs),
-        3 => run_tree(inputs),
-        4 => run_quotients(inputs),
-        _ => run_fri(inputs),
-    }
-}
-"#;
 
 /// Queries per quotient stage.
 const QUOTIENT_RANGE: usize = 19;
@@ -463,7 +445,7 @@ fn run_stages(proof: &PoseidonProof) -> StagedRun {
 fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedRun {
     type Ff = starknet_ff::FieldElement;
     static PROGRAM: OnceLock<runner::CompiledProgram> = OnceLock::new();
-    let program = PROGRAM.get_or_init(|| common::program(STAGES_MAIN));
+    let program = PROGRAM.get_or_init(|| common::program(stages::STAGES_EXECUTABLE));
     let mut runs = vec![];
     // Runs `stage` on `parts`; the reply (without its length prefix) if it starts with 'ok'.
     let mut run = |name: &str, stage: usize, parts: &[Vec<Ff>]| {
