@@ -43,7 +43,10 @@ fn main() -> Result<()> {
             // The executable returns an array: its length, then the reply.
             let reply = execution.output[1..].to_vec();
             if reply.first() != Some(&Felt252::from_bytes_be_slice(b"ok")) {
-                let reason = reply.first().and_then(runner::short_string).unwrap_or_default();
+                let reason = reply
+                    .first()
+                    .and_then(runner::short_string)
+                    .unwrap_or_default();
                 bail!("{} rejected the proof: {reason}", stage.name());
             }
             Ok((reply[1..].to_vec(), execution))
