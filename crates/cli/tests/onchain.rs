@@ -150,6 +150,9 @@ fn field<'a>(text: &'a str, label: &str) -> &'a str {
         .trim()
 }
 
+/// A change to a proof.
+type Tamper = Box<dyn FnOnce(&mut prover::PoseidonProof)>;
+
 /// A copy of the chain proof at `from`, changed by `tamper`, written to `to`.
 fn tampered(from: &Path, to: &Path, tamper: impl FnOnce(&mut prover::PoseidonProof)) {
     let mut proof = prover::read_chain_proof(from).unwrap();
@@ -289,7 +292,7 @@ fn proof_verified_on_chain_and_tampered_ones_rejected() {
     );
 
     // Tampered proofs: each rejected on chain by the stage that checks what was changed.
-    let cases: [(&str, &str, Box<dyn FnOnce(&mut prover::PoseidonProof)>); 3] = [
+    let cases: [(&str, &str, Tamper); 3] = [
         (
             "another output",
             "cairo_air: interaction pow",

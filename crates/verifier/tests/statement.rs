@@ -411,9 +411,8 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
     cases
 }
 
-/// The staged verifier (`cairo_air::stages`), one stage per run as a contract would run them:
-/// stage 0 the transcript; then, given the statement and the transcript's output, 1 the lookup
-/// sum, 2 the out-of-domain check, 3 one tree's opening, 4 quotients over a query range, 5 FRI.
+// The staged verifier (`cairo_air::stages`), one stage per run as the contract runs them
+// (`verifier::stages::STAGES_EXECUTABLE`).
 
 /// Queries per quotient stage.
 const QUOTIENT_RANGE: usize = 19;
