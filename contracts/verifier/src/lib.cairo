@@ -5,8 +5,8 @@
 //! transaction of its own within a session `(submitter, nonce)`:
 //!
 //! 1. `begin` replays the transcript and stores a Poseidon hash of each input that later stages
-//!    read again (statement, config, commitments, claimed values, FRI proof) and of the drawn
-//!    values (the transcript);
+//!    read again (statement, program, config, commitments, claimed values, FRI proof) and of the
+//!    drawn values (the transcript);
 //! 2. `check_lookup`, `check_oods`, `check_tree` (x4), `quotients` (query ranges, in order) and
 //!    `check_fri`, in any order but for the quotients after the four trees and FRI after the
 //!    quotients. Each stage gets its inputs again as calldata and every one of them must hash to
@@ -35,6 +35,7 @@ pub struct StageClasses {
 #[derive(Copy, Drop, Serde, starknet::Store, PartialEq, Debug)]
 pub struct Session {
     pub statement: felt252,
+    pub program: felt252,
     pub config: felt252,
     pub commitments: felt252,
     pub sampled: felt252,
@@ -63,9 +64,10 @@ pub const FINISHED: u32 = 128;
 
 #[starknet::interface]
 pub trait IVerifier<TState> {
-    /// Sections: statement, config, commitments, claimed values, proof of work, FRI proof.
+    /// Sections: statement, config, commitments, claimed values, proof of work, FRI proof,
+    /// program.
     fn begin(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
-    /// Sections: statement, transcript.
+    /// Sections: statement, transcript, program.
     fn check_lookup(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, claimed values.
     fn check_oods(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
@@ -178,7 +180,7 @@ pub mod Verifier {
         fn begin(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
             let key = session_key(nonce);
             assert(self.sessions.entry(key).statement.read() == 0, 'verifier: session exists');
-            assert(inputs.len() == 6, 'verifier: sections');
+            assert(inputs.len() == 7, 'verifier: sections');
             let output = run(self.stages.transcript.read(), inputs);
             let mut reader = output;
             let transcript: Transcript = Serde::deserialize(ref reader)
@@ -194,6 +196,7 @@ pub mod Verifier {
                     key,
                     Session {
                         statement: poseidon_hash_span(*inputs[0]),
+                        program: poseidon_hash_span(*inputs[6]),
                         config: poseidon_hash_span(*inputs[1]),
                         commitments: poseidon_hash_span(*inputs[2]),
                         sampled: poseidon_hash_span(*inputs[3]),
@@ -221,7 +224,8 @@ pub mod Verifier {
         }
 
         fn check_lookup(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
-            let (key, session) = self.open(nonce, inputs, 2);
+            let (key, session) = self.open(nonce, inputs, 3);
+            same(*inputs[2], session.program);
             run(self.stages.lookup.read(), inputs);
             self.pass(key, session, LOOKUP, nonce, 'lookup');
         }

@@ -30,6 +30,6 @@ pub use devnet::{Devnet, DevnetOptions, PredeployedAccount};
 pub use error::ChainError;
 pub use proofs::{
     contracts_dir, deploy_verifier, section_hash, submit_proof, StageTx, Submission,
-    VerifierClasses, VerifierDeployment, QUOTIENTS_PER_TX, STAGE_FEATURES,
+    VerifierClasses, VerifierDeployment, MAX_PROGRAM_CELLS, QUOTIENTS_PER_TX, STAGE_FEATURES,
 };
 pub use starknet::core::types::Felt;

@@ -20,6 +20,11 @@ pub const STAGE_FEATURES: [&str; 6] = ["transcript", "lookup", "oods", "tree", "
 /// stops at 10M and the contract adds gas accounting and hashing.
 pub const QUOTIENTS_PER_TX: usize = 19;
 
+/// Most program cells the transcript and lookup stages handle within a transaction's 10M steps:
+/// they cost ~2,100 and ~3,100 steps a cell (measured with `stage-steps` on a 652-cell and a
+/// 16,308-cell program), so 2,500 cells leave the lookup ~20% to spare.
+pub const MAX_PROGRAM_CELLS: usize = 2_500;
+
 /// Resource bounds of one stage: far above what a stage uses, so the 10M-step cap decides.
 const STAGE_BOUNDS: Bounds = Bounds {
     l2_gas: 20_000_000_000,
@@ -138,6 +143,14 @@ pub async fn submit_proof(
     mut on_stage: impl FnMut(usize, usize, &str),
 ) -> Result<Submission, ChainError> {
     let bad = |e: String| ChainError::Rpc(format!("proof sections: {e}"));
+    let cells = proof.program_cells();
+    if cells > MAX_PROGRAM_CELLS {
+        return Err(ChainError::Rpc(format!(
+            "the proven program has {cells} cells of bytecode; the on-chain stages handle at most \
+             {MAX_PROGRAM_CELLS} (the transcript and lookup stages cost ~5,000 steps a cell \
+             and a transaction stops at 10M; docs/ONCHAIN.md, \"Limits\"). Nothing was sent."
+        )));
+    }
     let mut txs = vec![];
     let send = |stage: Stage, inputs: Vec<Vec<FieldElement>>| {
         let mut calldata = vec![nonce];

@@ -338,6 +338,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             println!("steps: {}", execution.steps);
+            // The program section a proof makes public: what the on-chain stages pay per cell.
+            println!("bytecode: {} felts", program.bytecode.len());
             if let Some(n) = profile {
                 println!("steps by function (total = own + callees; largest {n}):");
                 println!("{:>12} {:>12} {:>10}  function", "total", "own", "calls");

@@ -291,13 +291,31 @@ fn proof_verified_on_chain_and_tampered_ones_rejected() {
         stderr(&o)
     );
 
+    // A program too large for the stages is refused before anything is sent.
+    let big = t.join("big.proof");
+    tampered(&proof, &big, |p| {
+        let program = &mut p.claim.public_data.public_memory.program;
+        let last = *program.last().unwrap();
+        program.extend(std::iter::repeat_n(last, chain::MAX_PROGRAM_CELLS));
+    });
+    let o = run(&[
+        "submit",
+        big.to_str().unwrap(),
+        "--contract",
+        &verifier,
+        "--nonce",
+        "100",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("Nothing was sent"), "{}", stderr(&o));
+
     // Tampered proofs: each rejected on chain by the stage that checks what was changed.
     let cases: [(&str, &str, Tamper); 3] = [
         (
             "another output",
             "cairo_air: interaction pow",
             Box::new(|p| {
-                p.claim.public_data.public_memory.output[7].1[0] ^= 1;
+                p.claim.public_data.public_memory.output[0].1[0] ^= 1;
             }),
         ),
         (
@@ -364,10 +382,12 @@ fn proof_verified_on_chain_and_tampered_ones_rejected() {
         Ok(_) => String::new(),
         Err(e) => e.to_string(),
     };
-    // Lookup inputs: the statement, then a transcript (any: the statement is checked first).
+    // Lookup inputs: the statement, a transcript (any: the statement is checked first), the
+    // program.
     let mut lookup = vec![
-        transcript_inputs[0].clone(),
+        sections.statement.clone(),
         vec![verifier::FieldElement::ONE],
+        sections.program.clone(),
     ];
     let err = invoke("check_lookup", calldata(0, &lookup));
     assert!(err.contains("verifier: session finished"), "{err}");

@@ -52,27 +52,49 @@ where
 /// (`cairn_stwo_verifier::cairo_air::stages`); [`ProofSections::concat`] is [`proof_felts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProofSections {
-    /// `cairo_air::CairoStatement`.
+    /// `cairo_air::CairoStatement` with an empty program section: the stages that need the
+    /// program (transcript, lookup) take it apart, the others never read it.
     pub statement: Vec<FieldElement>,
+    /// The public memory's program section (compact: length, then id and value per cell).
+    pub program: Vec<FieldElement>,
     pub stark: StarkSections,
 }
 
 impl ProofSections {
     /// Fails if a public memory value is not a field element (no run of the Cairo VM makes one).
     pub fn new(proof: &prover::PoseidonProof) -> Result<Self, String> {
-        let mut statement = vec![];
+        let mut program = vec![];
+        compact_section(&proof.claim.public_data.public_memory.program, &mut program)?;
+        // The statement opens with the program section: an empty one here.
+        let mut statement = vec![FieldElement::ZERO];
         compact_claim(&proof.claim, &mut statement)?;
         proof.interaction_pow.serialize(&mut statement);
         proof.interaction_claim.serialize(&mut statement);
         proof.channel_salt.serialize(&mut statement);
         Ok(ProofSections {
             statement,
+            program,
             stark: StarkSections::new(&proof.stark_proof.0),
         })
     }
 
+    /// Cells of the public memory's program section.
+    pub fn program_cells(&self) -> usize {
+        self.program
+            .first()
+            .and_then(|n| u64::try_from(*n).ok())
+            .map_or(0, |n| n as usize)
+    }
+
+    /// The whole statement, program included (`cairo_air::CairoStatement`).
+    pub fn full_statement(&self) -> Vec<FieldElement> {
+        let mut felts = self.program.clone();
+        felts.extend_from_slice(&self.statement[1..]);
+        felts
+    }
+
     pub fn concat(&self) -> Vec<FieldElement> {
-        let mut felts = self.statement.clone();
+        let mut felts = self.full_statement();
         felts.extend(self.stark.concat());
         felts
     }
@@ -80,10 +102,9 @@ impl ProofSections {
 
 /// The claim as `cairo_air::claim::read_claim` reads it: cairo-air's layout, except the public
 /// memory's program and output sections, compact (per cell its id and its value as one felt, not
-/// nine): the program is most of a statement.
+/// nine): the program is most of a statement. The program section itself is left to the caller.
 fn compact_claim(claim: &CairoClaim, out: &mut Vec<FieldElement>) -> Result<(), String> {
     let memory = &claim.public_data.public_memory;
-    compact_section(&memory.program, out)?;
     memory.public_segments.serialize(out);
     compact_section(&memory.output, out)?;
     memory.safe_call_ids.serialize(out);

@@ -171,6 +171,7 @@ impl ProofSections {
                 s.sampled_values.clone(),
                 s.proof_of_work.clone(),
                 s.fri_proof.clone(),
+                self.program.clone(),
             ]);
         }
         let t = transcript.ok_or_else(|| format!("{} needs the transcript", stage.name()))?;
@@ -178,7 +179,7 @@ impl ProofSections {
         let scheme = [s.config.clone(), s.commitments.clone()];
         match stage {
             Stage::Transcript => unreachable!("handled above"),
-            Stage::Lookup => {}
+            Stage::Lookup => inputs.push(self.program.clone()),
             Stage::Oods => inputs.push(s.sampled_values.clone()),
             Stage::Tree(tree) => {
                 let (values, witness) = s

@@ -82,7 +82,7 @@ const TWO_POW_32: u128 = 0x100000000;
 /// A memory section compact: its length, then per cell its id and its value as one felt (the
 /// little-endian u32 limbs `cairo-air` keeps, 9 felts a cell in its own serialization). A
 /// Cairo memory value is a field element, so the limbs always fit one felt.
-fn read_section(ref serialized: Span<felt252>) -> Option<Array<(u32, [u32; 8])>> {
+pub fn read_section(ref serialized: Span<felt252>) -> Option<Array<(u32, [u32; 8])>> {
     let n: u32 = Serde::deserialize(ref serialized)?;
     let mut cells = array![];
     for _ in 0..n {

@@ -18,7 +18,7 @@ use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
 };
 use super::air::{CairoAir, CairoAirTrait, air_for_claim};
-use super::claim::section_hash;
+use super::claim::{read_section, section_hash};
 use super::lookup::{LookupElements, LookupElementsTrait};
 use super::{CairoStatement, CheckedStatement, check_lookup_sum, statement_transcript};
 
@@ -183,14 +183,18 @@ fn air_with_params(
 // its input: no felt can move from one input to the next), and replies `['ok', output...]` or
 // `[reason]`.
 
+/// The statement section of every stage holds an empty program section: the program (compact,
+/// `claim::read_section`) is a section of its own, read by the two stages that use it
+/// (transcript and lookup) and by no other.
+
 /// Sections: statement, config, commitments, sampled values (`packed::read_sampled`), proof of
-/// work, FRI proof. Output: the `Transcript`, then the Poseidon hashes of the program's bytecode
+/// work, FRI proof, program. Output: the `Transcript`, then the Poseidon hashes of the program's bytecode
 /// and of the output (`claim::section_hash`): what the proof states, as the chain names it.
 pub fn run_transcript(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(transcript_entry(inputs))
 }
 
-/// Sections: statement, transcript.
+/// Sections: statement, transcript, program.
 pub fn run_lookup(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(lookup_entry(inputs))
 }
@@ -230,6 +234,7 @@ fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, f
     done(section)?;
     let pow: u64 = read(ref inputs)?;
     let fri: FriProof = read(ref inputs)?;
+    let statement = with_program(statement, ref inputs)?;
     done(inputs)?;
     let t = transcript(@statement, config, commitments.span(), sampled.span(), pow, fri)?;
     let mut out = array![];
@@ -243,6 +248,7 @@ fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, f
 fn lookup_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
     let statement: CairoStatement = read(ref inputs)?;
     let t: Transcript = read(ref inputs)?;
+    let statement = with_program(statement, ref inputs)?;
     done(inputs)?;
     check_lookup(@statement, @t)?;
     Result::Ok(array![])
@@ -317,6 +323,20 @@ fn read<T, +Serde<T>, +Drop<T>>(ref inputs: Span<Span<felt252>>) -> Result<T, fe
     let value = Serde::deserialize(ref section).ok_or(ERR_INPUT)?;
     done(section)?;
     Result::Ok(value)
+}
+
+/// `statement` (whose own program section must be empty) with the program of the next section.
+fn with_program(
+    mut statement: CairoStatement, ref inputs: Span<Span<felt252>>,
+) -> Result<CairoStatement, felt252> {
+    let mut section = next(ref inputs)?;
+    let program = read_section(ref section).ok_or(ERR_INPUT)?;
+    done(section)?;
+    if statement.claim.public_data.public_memory.program.len() != 0 {
+        return Result::Err(ERR_INPUT);
+    }
+    statement.claim.public_data.public_memory.program = program;
+    Result::Ok(statement)
 }
 
 /// The next section.

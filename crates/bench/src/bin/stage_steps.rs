@@ -17,6 +17,9 @@ struct Args {
     /// Print the N functions with the most steps (callees included) of the largest stage.
     #[arg(long, value_name = "N")]
     profile: Option<usize>,
+    /// Profile this stage (as printed: `transcript`, `tree 1`, ...) instead of the largest.
+    #[arg(long, requires = "profile")]
+    stage: Option<String>,
 }
 
 fn main() -> Result<()> {
@@ -27,9 +30,10 @@ fn main() -> Result<()> {
     verifier::write_probe_package(dir.path(), "stages", stages::STAGES_EXECUTABLE, &[])?;
     let program = runner::compile_package(dir.path())?;
     println!(
-        "proof: {} felts (statement {})",
+        "proof: {} felts (statement {}, program {} cells)",
         sections.concat().len(),
-        sections.statement.len()
+        sections.statement.len(),
+        sections.program_cells()
     );
     let run =
         |stage: Stage, inputs: &[Vec<FieldElement>]| -> Result<(Vec<Felt252>, runner::Execution)> {
@@ -57,13 +61,21 @@ fn main() -> Result<()> {
         .stage_inputs(Stage::Transcript, None, None)
         .map_err(|e| anyhow!(e))?;
     let (output, execution) = run(Stage::Transcript, &inputs)?;
+    let steps0 = execution.steps;
     let transcript = Transcript::from_output(&output.iter().map(to_ff).collect::<Vec<_>>())
         .map_err(|e| anyhow!(e))?;
-    let mut largest = (execution.steps, execution);
+    let profiled = |name: &str, steps: usize, best: usize| match &args.stage {
+        Some(wanted) => wanted == name,
+        None => steps > best,
+    };
+    let mut largest = (0, None);
+    if profiled("transcript", execution.steps, 0) {
+        largest = (execution.steps, Some(execution));
+    }
     println!(
         "{:<18} {:>11} steps  {:>6} felts in",
         "transcript",
-        largest.0,
+        steps0,
         felts(&inputs)
     );
     let mut quotients = vec![];
@@ -88,12 +100,12 @@ fn main() -> Result<()> {
         if let Stage::Quotients { .. } = stage {
             quotients.push(output.iter().map(to_ff).collect());
         }
-        if execution.steps > largest.0 {
-            largest = (execution.steps, execution);
+        if profiled(&stage.name(), execution.steps, largest.0) {
+            largest = (execution.steps, Some(execution));
         }
     }
-    if let Some(n) = args.profile {
-        for f in runner::function_profile(&program, &largest.1)?
+    if let (Some(n), Some(execution)) = (args.profile, &largest.1) {
+        for f in runner::function_profile(&program, execution)?
             .iter()
             .take(n)
         {
