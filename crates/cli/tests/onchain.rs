@@ -160,29 +160,35 @@ fn tampered(from: &Path, to: &Path, tamper: impl FnOnce(&mut prover::PoseidonPro
     prover::write_chain_proof(&proof, to, prover::ProofFormat::Binary).unwrap();
 }
 
-/// Stage C end to end: a Cairo program is proven for the chain, the verifier deployed on a
-/// devnet and the proof verified there stage by stage; the registered fact names the program
-/// (Poseidon of its bytecode, recomputed here) and the output (from the run). Tampered proofs
-/// are rejected on chain with the verifier's reason; a session cannot be replayed; a stage fed
-/// data its session did not see is refused.
-///
-/// A transpiled ONNX model is not verified on chain yet: its program (~16k cells with the
-/// tensor library) makes the transcript and lookup stages exceed a transaction's 10M steps
-/// (docs/ONCHAIN.md).
+/// Stage C end to end: an ONNX model (a linear layer, 3,039 cells of bytecode) is transpiled, proven for the chain, the
+/// verifier deployed on a devnet and the proof verified there stage by stage; the registered
+/// fact names the program (Poseidon of its bytecode, recomputed here) and the output (from the
+/// run). Tampered proofs are rejected on chain with the verifier's reason; a session cannot be
+/// replayed; a stage fed data its session did not see is refused.
 #[test]
-fn proof_verified_on_chain_and_tampered_ones_rejected() {
+fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product");
-    let package_s = package.to_str().unwrap();
-    // (1, 2, 3) . (4, 5, 6) in fixed point at scale 2^16: 32.
-    let args = "3,65536,131072,196608,3,262144,327680,393216";
-    let proof = t.join("dot.proof");
+    common::make_models(t, &["linear"]);
+    let package = t.join("linear_cairo");
+    let input = t.join("linear/input.json");
+    let (package_s, input_s) = (package.to_str().unwrap(), input.to_str().unwrap());
+    let model = t.join("linear/model.onnx");
+    let o = common::cairn(&[
+        "transpile",
+        model.to_str().unwrap(),
+        "-o",
+        package_s,
+        "--calibrate",
+        input_s,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let proof = t.join("linear.proof");
     let o = common::cairn(&[
         "prove",
         package_s,
-        "--args",
-        args,
+        "--input",
+        input_s,
         "--proof",
         proof.to_str().unwrap(),
         "--for-chain",
@@ -194,8 +200,8 @@ fn proof_verified_on_chain_and_tampered_ones_rejected() {
     let o = common::cairn(&[
         "prove",
         package_s,
-        "--args",
-        args,
+        "--input",
+        input_s,
         "--proof",
         blake.to_str().unwrap(),
     ]);
@@ -328,7 +334,7 @@ fn proof_verified_on_chain_and_tampered_ones_rejected() {
         ),
         (
             "a FRI witness value",
-            "merkle: root mismatch",
+            "fri: inner layer commitment",
             Box::new(|p| {
                 let w = &mut p.stark_proof.0.fri_proof.inner_layers[1].fri_witness[0];
                 w.0 .0 .0 = (w.0 .0 .0 + 1) % 0x7fff_ffff;

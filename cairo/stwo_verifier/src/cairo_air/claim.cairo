@@ -128,6 +128,18 @@ fn cell_value(limbs: [u32; 8]) -> felt252 {
     u256 { low, high }.try_into().expect('claim: value above P')
 }
 
+/// Poseidon hash of the values of a compact section (`read_section`'s input, unread): the
+/// same as `section_hash` of what it reads, without joining limbs back into felts.
+pub fn compact_section_hash(mut serialized: Span<felt252>) -> Option<felt252> {
+    let n: u32 = (*serialized.pop_front()?).try_into()?;
+    let mut values = array![];
+    for _ in 0..n {
+        let [_, value] = (*serialized.multi_pop_front::<2>()?).unbox();
+        values.append(value);
+    }
+    Option::Some(core::poseidon::poseidon_hash_span(values.span()))
+}
+
 /// Poseidon hash of a memory section's values in address order: how the chain names a program
 /// (its bytecode) and an output.
 pub fn section_hash(cells: Span<(u32, [u32; 8])>) -> felt252 {
@@ -468,9 +480,8 @@ fn mix_u32s_as_felts(ref channel: Channel, words: Span<u32>) {
 
 /// The 28 nine-bit words of a felt given as eight little-endian u32 limbs (its low 252 bits).
 /// Straight-line: a bit buffer takes one limb at a time and gives whole words.
-pub fn felt_words(limbs: @[u32; 8]) -> Array<u32> {
+pub fn felt_words(limbs: @[u32; 8], ref out: Array<M31>) {
     let [l0, l1, l2, l3, l4, l5, l6, l7] = *limbs;
-    let mut out = array![];
     let mut buffer: u64 = l0.into();
     take_words(ref buffer, ref out, 3); // 5 bits left
     buffer += l1.into() * 32;
@@ -487,32 +498,34 @@ pub fn felt_words(limbs: @[u32; 8]) -> Array<u32> {
     take_words(ref buffer, ref out, 3); // 8
     buffer += l7.into() * 256;
     take_words(ref buffer, ref out, 4); // the top 4 bits are not part of the felt
-    out
 }
 
-#[inline(always)]
-fn take_words(ref buffer: u64, ref out: Array<u32>, n: u32) {
+/// Appends the low `n` 9-bit words of `buffer` (3 or 4), as M31s, and drops them.
+fn take_words(ref buffer: u64, ref out: Array<M31>, n: u32) {
     let (rest, w) = DivRem::div_rem(buffer, 512);
-    out.append(w.try_into().unwrap());
+    out.append(word(w));
     let (rest, w) = DivRem::div_rem(rest, 512);
-    out.append(w.try_into().unwrap());
+    out.append(word(w));
     let (rest, w) = DivRem::div_rem(rest, 512);
-    out.append(w.try_into().unwrap());
+    out.append(word(w));
     if n == 4 {
         let (rest, w) = DivRem::div_rem(rest, 512);
-        out.append(w.try_into().unwrap());
+        out.append(word(w));
         buffer = rest;
     } else {
         buffer = rest;
     }
 }
 
+/// A 9-bit word is its own M31.
+fn word(w: u64) -> M31 {
+    M31 { v: w.try_into().unwrap() }
+}
+
 fn section_words(section: Span<(u32, [u32; 8])>) -> Array<M31> {
     let mut out = array![];
     for (_, value) in section {
-        for w in felt_words(value) {
-            out.append(m31(w));
-        }
+        felt_words(value, ref out);
     }
     out
 }

@@ -18,7 +18,7 @@ use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
 };
 use super::air::{CairoAir, CairoAirTrait, air_for_claim};
-use super::claim::{read_section, section_hash};
+use super::claim::{compact_section_hash, read_section, section_hash};
 use super::lookup::{LookupElements, LookupElementsTrait};
 use super::{CairoStatement, CheckedStatement, check_lookup_sum, statement_transcript};
 
@@ -234,21 +234,22 @@ fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, f
     done(section)?;
     let pow: u64 = read(ref inputs)?;
     let fri: FriProof = read(ref inputs)?;
-    let statement = with_program(statement, ref inputs)?;
+    let program = next(ref inputs)?;
+    let program_hash = compact_section_hash(program).ok_or(ERR_INPUT)?;
+    let statement = with_program(statement, program)?;
     done(inputs)?;
     let t = transcript(@statement, config, commitments.span(), sampled.span(), pow, fri)?;
     let mut out = array![];
     t.serialize(ref out);
-    let memory = statement.claim.public_data.public_memory;
-    out.append(section_hash(memory.program.span()));
-    out.append(section_hash(memory.output.span()));
+    out.append(program_hash);
+    out.append(section_hash(statement.claim.public_data.public_memory.output.span()));
     Result::Ok(out)
 }
 
 fn lookup_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
     let statement: CairoStatement = read(ref inputs)?;
     let t: Transcript = read(ref inputs)?;
-    let statement = with_program(statement, ref inputs)?;
+    let statement = with_program(statement, next(ref inputs)?)?;
     done(inputs)?;
     check_lookup(@statement, @t)?;
     Result::Ok(array![])
@@ -325,11 +326,10 @@ fn read<T, +Serde<T>, +Drop<T>>(ref inputs: Span<Span<felt252>>) -> Result<T, fe
     Result::Ok(value)
 }
 
-/// `statement` (whose own program section must be empty) with the program of the next section.
+/// `statement` (whose own program section must be empty) with the program of `section`.
 fn with_program(
-    mut statement: CairoStatement, ref inputs: Span<Span<felt252>>,
+    mut statement: CairoStatement, mut section: Span<felt252>,
 ) -> Result<CairoStatement, felt252> {
-    let mut section = next(ref inputs)?;
     let program = read_section(ref section).ok_or(ERR_INPUT)?;
     done(section)?;
     if statement.claim.public_data.public_memory.program.len() != 0 {
