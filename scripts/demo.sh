@@ -57,10 +57,10 @@ echo "== deploy the verifier (declares its stage classes and registry)"
 VERIFIER="$(sed -n 's/^verifier: //p' "$OUT/deploy.txt")"
 echo "== submit the proof: one transaction per stage, then the fact is registered"
 "$CAIRN" submit "$OUT/linear.proof" --contract "$VERIFIER"
-echo "== submit it again in the same session (must be refused)"
+echo "== submit it again in the same, finished session (must be refused)"
 if "$CAIRN" submit "$OUT/linear.proof" --contract "$VERIFIER" 2> "$OUT/replay.txt"; then
   echo "demo: a replayed session was accepted" >&2
   exit 1
 fi
-grep -o "verifier: session exists" "$OUT/replay.txt"
+grep -o "is finished" "$OUT/replay.txt"
 echo "demo: done"

@@ -132,9 +132,10 @@ pub struct Submission {
 }
 
 /// Verifies `proof` on the verifier at `verifier` in session `nonce` of the chain's account:
-/// `begin`, then every check; the last one registers the fact. `on_stage(done, total, name)`
-/// hears each stage before it is sent. A rejected stage is [`ChainError::Reverted`] with the
-/// verifier's reason.
+/// `begin`, then every check; the last one registers the fact. A session this account began
+/// with the same proof and did not finish (a transaction lost, a node down) is resumed: the
+/// checks it passed are skipped. `on_stage(done, total, name)` hears each stage before it is
+/// sent. A rejected stage is [`ChainError::Reverted`] with the verifier's reason.
 pub async fn submit_proof(
     chain: &Chain,
     verifier: Felt,
@@ -163,23 +164,35 @@ pub async fn submit_proof(
             Ok::<_, ChainError>((stage.name(), calldata_felts, tx))
         }
     };
-    // The plan has 3 + 4 + quotient ranges + 1 stages after `begin`; the ranges are known
-    // once the transcript is.
-    let expected = 9 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX);
-    on_stage(0, expected, "transcript");
-    let inputs = proof
+    let begin_inputs = proof
         .stage_inputs(Stage::Transcript, None, None)
         .map_err(bad)?;
-    let (name, calldata_felts, tx) = send(Stage::Transcript, inputs).await?;
-    let transcript = session_transcript(&tx.events)?;
-    txs.push(StageTx {
-        stage: name,
-        calldata_felts,
-        tx,
-    });
+    let earlier = Session::read(chain, verifier, nonce).await?;
+    let (transcript, mut quotients) = match &earlier {
+        Some(session) => {
+            session.check_resumable(nonce, &begin_inputs)?;
+            resumed_outputs(chain, verifier, nonce).await?
+        }
+        None => {
+            // The plan has 3 + 4 + quotient ranges + 1 stages after `begin`; the ranges are
+            // known once the transcript is.
+            let expected = 9 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX);
+            on_stage(0, expected, "transcript");
+            let (name, calldata_felts, tx) = send(Stage::Transcript, begin_inputs).await?;
+            let transcript = session_transcript(&tx.events)?;
+            txs.push(StageTx {
+                stage: name,
+                calldata_felts,
+                tx,
+            });
+            (transcript, vec![])
+        }
+    };
     let plan = stages::all_stages(transcript.queries, QUOTIENTS_PER_TX);
-    let mut quotients = vec![];
     for (i, stage) in plan.iter().enumerate().skip(1) {
+        if earlier.as_ref().is_some_and(|s| s.passed(*stage)) {
+            continue;
+        }
         on_stage(i, plan.len(), &stage.name());
         let answers = (*stage == Stage::Fri)
             .then(|| stages::joined_answers(&quotients))
@@ -199,29 +212,126 @@ pub async fn submit_proof(
         });
     }
     on_stage(plan.len(), plan.len(), "done");
-    let session = chain
-        .call(verifier, "session", vec![chain.address(), nonce])
-        .await?;
-    // `Session`'s last field is the fact; `passed` before it has FINISHED (128) once registered.
-    let (fact, passed) = match session.as_slice() {
-        [.., passed, fact] => (*fact, *passed),
-        _ => {
-            return Err(ChainError::Rpc(
-                "verifier.session() returned nothing".into(),
-            ))
-        }
-    };
-    if fact == Felt::ZERO || passed != Felt::from(255u64) {
+    let session = Session::read(chain, verifier, nonce)
+        .await?
+        .ok_or_else(|| ChainError::Rpc("the session vanished".into()))?;
+    if !session.finished() {
         return Err(ChainError::Rpc(format!(
-            "every stage passed but the session is not finished (passed = {passed:#x})"
+            "every stage passed but the session is not finished (passed = {:#x})",
+            session.passed
         )));
     }
     Ok(Submission {
-        fact,
+        fact: session.fact,
         program_hash: to_felt(transcript.program_hash),
         output_hash: to_felt(transcript.output_hash),
         txs,
     })
+}
+
+/// A session as the verifier's `session` view returns it (`Session`'s fields in order).
+struct Session {
+    /// statement, program, config, commitments, claimed values, FRI proof.
+    hashes: [Felt; 6],
+    next_query: u64,
+    passed: u64,
+    fact: Felt,
+}
+
+/// Bits of `Session::passed` (contracts/verifier).
+const LOOKUP: u64 = 1;
+const OODS: u64 = 2;
+const TREE: u64 = 4;
+const FRI: u64 = 64;
+const FINISHED: u64 = 128;
+
+impl Session {
+    /// `None` when the session was never begun.
+    async fn read(chain: &Chain, verifier: Felt, nonce: Felt) -> Result<Option<Self>, ChainError> {
+        let felts = chain
+            .call(verifier, "session", vec![chain.address(), nonce])
+            .await?;
+        let small = |f: &Felt| u64::try_from(*f).unwrap_or(u64::MAX);
+        match felts.as_slice() {
+            [statement, program, config, commitments, sampled, fri, _transcript, _program_hash, _output_hash, _queries, next_query, _answers, passed, fact] => {
+                Ok((*statement != Felt::ZERO).then(|| Session {
+                    hashes: [*statement, *program, *config, *commitments, *sampled, *fri],
+                    next_query: small(next_query),
+                    passed: small(passed),
+                    fact: *fact,
+                }))
+            }
+            _ => Err(ChainError::Rpc(format!(
+                "verifier.session() returned {} felts, not a session",
+                felts.len()
+            ))),
+        }
+    }
+
+    fn finished(&self) -> bool {
+        self.passed & FINISHED != 0 && self.fact != Felt::ZERO
+    }
+
+    fn passed(&self, stage: Stage) -> bool {
+        match stage {
+            Stage::Transcript => true,
+            Stage::Lookup => self.passed & LOOKUP != 0,
+            Stage::Oods => self.passed & OODS != 0,
+            Stage::Tree(t) => self.passed & (TREE << t) != 0,
+            Stage::Quotients { first, .. } => (first as u64) < self.next_query,
+            Stage::Fri => self.passed & FRI != 0,
+        }
+    }
+
+    /// A finished session, or one begun with another proof, cannot be resumed.
+    fn check_resumable(&self, nonce: Felt, begin: &[Vec<FieldElement>]) -> Result<(), ChainError> {
+        if self.finished() {
+            return Err(ChainError::Rpc(format!(
+                "session {nonce:#x} of this account is finished (fact {:#x}); pick another --nonce",
+                self.fact
+            )));
+        }
+        // `begin`'s sections: statement, config, commitments, claimed values, proof of work,
+        // FRI proof, program.
+        let ours = [
+            &begin[0], &begin[6], &begin[1], &begin[2], &begin[3], &begin[5],
+        ]
+        .map(|section| section_hash(&to_felts(section)));
+        if ours != self.hashes {
+            return Err(ChainError::Rpc(format!(
+                "session {nonce:#x} of this account was begun with another proof; pick another \
+                 --nonce"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What an unfinished session's transactions emitted for this account and nonce: the
+/// transcript and the quotients computed so far (in query order).
+async fn resumed_outputs(
+    chain: &Chain,
+    verifier: Felt,
+    nonce: Felt,
+) -> Result<(Transcript, Vec<Vec<FieldElement>>), ChainError> {
+    let ours = |keys: &[Felt], name: &str| {
+        keys.first() == Some(&get_selector_from_name(name).expect("ASCII"))
+            && keys.get(1) == Some(&chain.address())
+            && keys.get(2) == Some(&nonce)
+    };
+    let events = chain.events(verifier).await?;
+    let started = events
+        .iter()
+        .rev()
+        .find(|e| ours(&e.keys, "SessionStarted"))
+        .ok_or_else(|| ChainError::Rpc("no SessionStarted event for this session".into()))?;
+    let transcript = transcript_from_event(&started.data)?;
+    let mut ranges: Vec<(Felt, Vec<FieldElement>)> = vec![];
+    for e in events.iter().filter(|e| ours(&e.keys, "QuotientsComputed")) {
+        ranges.push((e.data[0], quotients_from_event(&e.data)?));
+    }
+    ranges.sort_by_key(|(first, _)| u64::try_from(*first).unwrap_or(u64::MAX));
+    Ok((transcript, ranges.into_iter().map(|(_, q)| q).collect()))
 }
 
 fn entry_point(stage: Stage) -> &'static str {
@@ -247,10 +357,13 @@ fn proof_queries(proof: &ProofSections) -> usize {
         .map_or(0, |n| n as usize)
 }
 
-/// The drawn values from `begin`'s `SessionStarted` event (data: program hash, output hash, the
-/// transcript as a span).
+/// The drawn values from `begin`'s `SessionStarted` event in a receipt.
 fn session_transcript(events: &[Event]) -> Result<Transcript, ChainError> {
-    let data = event_data(events, "SessionStarted")?;
+    transcript_from_event(event_data(events, "SessionStarted")?)
+}
+
+/// `SessionStarted`'s data: program hash, output hash, the transcript as a span.
+fn transcript_from_event(data: &[Felt]) -> Result<Transcript, ChainError> {
     let malformed = || ChainError::Rpc("malformed SessionStarted event".into());
     let (hashes, span) = (data.get(..2).ok_or_else(malformed)?, &data[2..]);
     let mut output = from_felts(span.get(1..).ok_or_else(malformed)?);
@@ -270,11 +383,16 @@ fn event_data<'a>(events: &'a [Event], name: &str) -> Result<&'a [Felt], ChainEr
 /// The quotients a `quotients` transaction computed, from its `QuotientsComputed` event: their
 /// count, then four felts each (as the quotient stage outputs them).
 fn quotient_values(events: &[Event]) -> Result<Vec<FieldElement>, ChainError> {
-    // Data: first, then the values as a span (length, felts).
-    let values = event_data(events, "QuotientsComputed")?
+    quotients_from_event(event_data(events, "QuotientsComputed")?)
+}
+
+/// `QuotientsComputed`'s data: first, then the values as a span (length, felts).
+fn quotients_from_event(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
+    let values = data
         .get(1..)
+        .filter(|v| !v.is_empty())
         .ok_or_else(|| ChainError::Rpc("malformed QuotientsComputed event".into()))?;
-    let n = values.len().saturating_sub(1);
+    let n = values.len() - 1;
     let mut out = vec![FieldElement::from((n / 4) as u64)];
     out.extend(from_felts(&values[1..]));
     Ok(out)

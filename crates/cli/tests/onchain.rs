@@ -288,14 +288,10 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
         vec![chain::Felt::ZERO]
     );
 
-    // A replay of the session is refused; a fresh nonce verifies again (same fact).
+    // A finished session is not submitted again (the contract refuses it too: below).
     let o = run(&["submit", proof.to_str().unwrap(), "--contract", &verifier]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("verifier: session exists"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("is finished"), "{}", stderr(&o));
 
     // A program too large for the stages is refused before anything is sent.
     let big = t.join("big.proof");
@@ -403,4 +399,35 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     lookup[0][5] += verifier::FieldElement::ONE;
     let err = invoke("check_lookup", calldata(9, &lookup));
     assert!(err.contains("verifier: section mismatch"), "{err}");
+    let err = invoke("begin", calldata(0, &transcript_inputs));
+    assert!(err.contains("verifier: session exists"), "{err}");
+
+    // `cairn submit` resumes session 9 (begun above): the same fact, without a second `begin`.
+    let o = run(&[
+        "submit",
+        proof.to_str().unwrap(),
+        "--contract",
+        &verifier,
+        "--nonce",
+        "9",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let resumed = stdout(&o);
+    assert_eq!(field(&resumed, "fact:"), format!("{fact:#x}"));
+    assert!(
+        !resumed.lines().any(|l| l.starts_with("transcript ")),
+        "{resumed}"
+    );
+    // A session begun with another proof is not resumed: session 3 began with the tampered FRI
+    // proof and failed at FRI.
+    let o = run(&[
+        "submit",
+        proof.to_str().unwrap(),
+        "--contract",
+        &verifier,
+        "--nonce",
+        "3",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("another proof"), "{}", stderr(&o));
 }
