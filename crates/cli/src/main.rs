@@ -70,8 +70,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Binary)]
         format: Format,
         /// Prove for the on-chain verifier (`cairn submit`): Poseidon252 channel, cheap to
-        /// check in Cairo but slow to prove (minutes, not seconds). `cairn verify` reads the
-        /// default (Blake2s) proofs only.
+        /// check in Cairo but slow to prove (minutes, not seconds). `cairn verify` checks
+        /// either kind.
         #[arg(long)]
         for_chain: bool,
     },
@@ -466,19 +466,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(runner::parse_args)
                 .transpose()?;
             let t = Instant::now();
-            let outcome = prover::read_proof(&proof)
-                .map_err(|e| e.to_string())
-                .and_then(|p| {
-                    prover::verify_expecting(p, expected_hash, expected_output.as_deref())
-                        .map_err(|e| e.to_string())
-                })
-                .and_then(|statement| {
-                    let claim = match &meta {
-                        Some(meta) => Some(model_claim(meta, &statement.output)?),
-                        None => None,
-                    };
-                    Ok((statement, claim))
-                });
+            let expected = (expected_hash, expected_output.as_deref());
+            // A proof made for the chain (`prove --for-chain`) is checked with its own channel.
+            let outcome = match prover::read_chain_proof(&proof) {
+                Ok(p) => prover::verify_chain_expecting(p, expected.0, expected.1)
+                    .map_err(|e| e.to_string()),
+                Err(_) => prover::read_proof(&proof)
+                    .map_err(|e| e.to_string())
+                    .and_then(|p| {
+                        prover::verify_expecting(p, expected.0, expected.1)
+                            .map_err(|e| e.to_string())
+                    }),
+            }
+            .and_then(|statement| {
+                let claim = match &meta {
+                    Some(meta) => Some(model_claim(meta, &statement.output)?),
+                    None => None,
+                };
+                Ok((statement, claim))
+            });
             match outcome {
                 Ok((statement, claim)) => {
                     println!("valid proof");

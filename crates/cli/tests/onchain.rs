@@ -207,6 +207,11 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 
+    // `cairn verify` checks a proof made for the chain too, against its package.
+    let o = common::cairn(&["verify", proof.to_str().unwrap(), "--program", package_s]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("valid proof"), "{}", stdout(&o));
+
     let (_devnet, env) = devnet();
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_cairn"))

@@ -202,7 +202,27 @@ pub fn verify_expecting(
     program_hash: Option<Felt252>,
     output: Option<&[Felt252]>,
 ) -> Result<Statement, VerifyError> {
-    let statement = verify(proof)?;
+    expecting(verify(proof)?, program_hash, output)
+}
+
+/// [`verify_expecting`] for a proof made for the chain (Poseidon252 channel).
+pub fn verify_chain_expecting(
+    proof: PoseidonProof,
+    program_hash: Option<Felt252>,
+    output: Option<&[Felt252]>,
+) -> Result<Statement, VerifyError> {
+    expecting(
+        verify_with::<Poseidon252MerkleChannel>(proof)?,
+        program_hash,
+        output,
+    )
+}
+
+fn expecting(
+    statement: Statement,
+    program_hash: Option<Felt252>,
+    output: Option<&[Felt252]>,
+) -> Result<Statement, VerifyError> {
     if let Some(expected) = program_hash {
         if statement.program_hash != expected {
             return Err(VerifyError::WrongProgram {
