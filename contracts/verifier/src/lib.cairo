@@ -88,6 +88,7 @@ pub trait IVerifier<TState> {
 pub mod Verifier {
     use cairn_registry::{IRegistryDispatcher, IRegistryDispatcherTrait};
     use cairn_stages::{IStageDispatcherTrait, IStageLibraryDispatcher};
+    use cairn_stwo_verifier::bits::pow2;
     use cairn_stwo_verifier::cairo_air::stages::Transcript;
     use core::poseidon::poseidon_hash_span;
     use starknet::storage::{
@@ -244,7 +245,7 @@ pub mod Verifier {
             assert(tree < 4, 'verifier: tree index');
             run(self.stages.tree.read(), inputs);
             self.trees.write(tree_key(key, tree), poseidon_hash_span(*inputs[5]));
-            self.pass(key, session, TREE * pow2(tree), nonce, 'tree');
+            self.pass(key, session, TREE * pow2(tree).try_into().unwrap(), nonce, 'tree');
         }
 
         fn quotients(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
@@ -364,19 +365,11 @@ pub mod Verifier {
     /// A one-felt section holding a u32.
     fn small(section: Span<felt252>) -> u32 {
         assert(section.len() == 1, 'verifier: sections');
-        (*section[0]).try_into().expect('verifier: not a u32')
+        small_felt(*section[0])
     }
 
     fn small_felt(value: felt252) -> u32 {
         value.try_into().expect('verifier: not a u32')
-    }
-
-    fn pow2(n: u32) -> u32 {
-        let mut p = 1;
-        for _ in 0..n {
-            p *= 2;
-        }
-        p
     }
 
     /// Chains QM31 values (four felts each) onto `h`.

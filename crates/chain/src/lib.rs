@@ -29,7 +29,8 @@ pub use contract::{
 pub use devnet::{Devnet, DevnetOptions, PredeployedAccount};
 pub use error::ChainError;
 pub use proofs::{
-    contracts_dir, deploy_verifier, section_hash, submit_proof, StageTx, Submission,
-    VerifierClasses, VerifierDeployment, MAX_PROGRAM_CELLS, QUOTIENTS_PER_TX, STAGE_FEATURES,
+    contracts_dir, deploy_verifier, section_hash, stage_calldata, submit_proof, StageTx,
+    Submission, VerifierClasses, VerifierDeployment, MAX_PROGRAM_CELLS, QUOTIENTS_PER_TX,
+    STAGE_BOUNDS, STAGE_FEATURES,
 };
 pub use starknet::core::types::Felt;

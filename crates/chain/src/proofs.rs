@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use starknet::core::types::{Event, Felt};
 use starknet::core::utils::get_selector_from_name;
-use verifier::stages::{self, Stage, Transcript};
+use verifier::stages::{self, Progress, Stage};
 use verifier::{FieldElement, ProofSections};
 
 use crate::client::{Bounds, Chain, TxOutcome};
@@ -26,7 +26,7 @@ pub const QUOTIENTS_PER_TX: usize = 19;
 pub const MAX_PROGRAM_CELLS: usize = 3_100;
 
 /// Resource bounds of one stage: far above what a stage uses, so the 10M-step cap decides.
-const STAGE_BOUNDS: Bounds = Bounds {
+pub const STAGE_BOUNDS: Bounds = Bounds {
     l2_gas: 20_000_000_000,
     l1_data_gas: 100_000,
 };
@@ -154,8 +154,7 @@ pub async fn submit_proof(
     }
     let mut txs = vec![];
     let send = |stage: Stage, inputs: Vec<Vec<FieldElement>>| {
-        let mut calldata = vec![nonce];
-        calldata.extend(to_felts(&stages::serialize_sections(&inputs)));
+        let calldata = stage_calldata(nonce, &inputs);
         let calldata_felts = calldata.len();
         async move {
             let tx = chain
@@ -164,46 +163,43 @@ pub async fn submit_proof(
             Ok::<_, ChainError>((stage.name(), calldata_felts, tx))
         }
     };
-    let begin_inputs = proof
-        .stage_inputs(Stage::Transcript, None, None)
-        .map_err(bad)?;
     let earlier = Session::read(chain, verifier, nonce).await?;
-    let (transcript, mut quotients) = match &earlier {
+    let mut progress = match &earlier {
         Some(session) => {
-            session.check_resumable(nonce, &begin_inputs)?;
-            resumed_outputs(chain, verifier, nonce).await?
+            session.check_resumable(nonce, proof)?;
+            resumed_progress(chain, verifier, nonce).await?
         }
         None => {
             // The plan has 3 + 4 + quotient ranges + 1 stages after `begin`; the ranges are
             // known once the transcript is.
             let expected = 9 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX);
             on_stage(0, expected, "transcript");
-            let (name, calldata_felts, tx) = send(Stage::Transcript, begin_inputs).await?;
-            let transcript = session_transcript(&tx.events)?;
+            let mut progress = Progress::default();
+            let inputs = proof
+                .stage_inputs(Stage::Transcript, &progress)
+                .map_err(bad)?;
+            let (name, calldata_felts, tx) = send(Stage::Transcript, inputs).await?;
+            let output = transcript_output(event_data(&tx.events, "SessionStarted")?)?;
+            progress.record(Stage::Transcript, &output).map_err(bad)?;
             txs.push(StageTx {
                 stage: name,
                 calldata_felts,
                 tx,
             });
-            (transcript, vec![])
+            progress
         }
     };
-    let plan = stages::all_stages(transcript.queries, QUOTIENTS_PER_TX);
-    for (i, stage) in plan.iter().enumerate().skip(1) {
+    let plan = progress.later_stages(QUOTIENTS_PER_TX).map_err(bad)?;
+    for (i, stage) in plan.iter().enumerate() {
         if earlier.as_ref().is_some_and(|s| s.passed(*stage)) {
             continue;
         }
-        on_stage(i, plan.len(), &stage.name());
-        let answers = (*stage == Stage::Fri)
-            .then(|| stages::joined_answers(&quotients))
-            .transpose()
-            .map_err(bad)?;
-        let inputs = proof
-            .stage_inputs(*stage, Some(&transcript), answers.as_deref())
-            .map_err(bad)?;
+        on_stage(i + 1, plan.len() + 1, &stage.name());
+        let inputs = proof.stage_inputs(*stage, &progress).map_err(bad)?;
         let (name, calldata_felts, tx) = send(*stage, inputs).await?;
         if let Stage::Quotients { .. } = stage {
-            quotients.push(quotient_values(&tx.events)?);
+            let output = quotients_output(event_data(&tx.events, "QuotientsComputed")?)?;
+            progress.record(*stage, &output).map_err(bad)?;
         }
         txs.push(StageTx {
             stage: name,
@@ -211,7 +207,7 @@ pub async fn submit_proof(
             tx,
         });
     }
-    on_stage(plan.len(), plan.len(), "done");
+    on_stage(plan.len() + 1, plan.len() + 1, "done");
     let session = Session::read(chain, verifier, nonce)
         .await?
         .ok_or_else(|| ChainError::Rpc("the session vanished".into()))?;
@@ -221,6 +217,7 @@ pub async fn submit_proof(
             session.passed
         )));
     }
+    let transcript = progress.transcript().expect("recorded before the plan");
     Ok(Submission {
         fact: session.fact,
         program_hash: to_felt(transcript.program_hash),
@@ -284,17 +281,21 @@ impl Session {
     }
 
     /// A finished session, or one begun with another proof, cannot be resumed.
-    fn check_resumable(&self, nonce: Felt, begin: &[Vec<FieldElement>]) -> Result<(), ChainError> {
+    fn check_resumable(&self, nonce: Felt, proof: &ProofSections) -> Result<(), ChainError> {
         if self.finished() {
             return Err(ChainError::Rpc(format!(
                 "session {nonce:#x} of this account is finished (fact {:#x}); pick another --nonce",
                 self.fact
             )));
         }
-        // `begin`'s sections: statement, config, commitments, claimed values, proof of work,
-        // FRI proof, program.
+        // The sections `begin` hashes, in `Session`'s order.
         let ours = [
-            &begin[0], &begin[6], &begin[1], &begin[2], &begin[3], &begin[5],
+            &proof.statement,
+            &proof.program,
+            &proof.stark.config,
+            &proof.stark.commitments,
+            &proof.stark.sampled_values,
+            &proof.stark.fri_proof,
         ]
         .map(|section| section_hash(&to_felts(section)));
         if ours != self.hashes {
@@ -308,12 +309,12 @@ impl Session {
 }
 
 /// What an unfinished session's transactions emitted for this account and nonce: the
-/// transcript and the quotients computed so far (in query order).
-async fn resumed_outputs(
+/// transcript and the quotients computed so far (recorded in query order).
+async fn resumed_progress(
     chain: &Chain,
     verifier: Felt,
     nonce: Felt,
-) -> Result<(Transcript, Vec<Vec<FieldElement>>), ChainError> {
+) -> Result<Progress, ChainError> {
     let ours = |keys: &[Felt], name: &str| {
         keys.first() == Some(&get_selector_from_name(name).expect("ASCII"))
             && keys.get(1) == Some(&chain.address())
@@ -325,13 +326,32 @@ async fn resumed_outputs(
         .rev()
         .find(|e| ours(&e.keys, "SessionStarted"))
         .ok_or_else(|| ChainError::Rpc("no SessionStarted event for this session".into()))?;
-    let transcript = transcript_from_event(&started.data)?;
-    let mut ranges: Vec<(Felt, Vec<FieldElement>)> = vec![];
+    let mut progress = Progress::default();
+    let bad = |e: String| ChainError::Rpc(format!("session events: {e}"));
+    progress
+        .record(Stage::Transcript, &transcript_output(&started.data)?)
+        .map_err(bad)?;
+    let mut ranges: Vec<(u64, Vec<FieldElement>)> = vec![];
     for e in events.iter().filter(|e| ours(&e.keys, "QuotientsComputed")) {
-        ranges.push((e.data[0], quotients_from_event(&e.data)?));
+        let first = e.data.first().and_then(|f| u64::try_from(*f).ok());
+        ranges.push((first.unwrap_or(u64::MAX), quotients_output(&e.data)?));
     }
-    ranges.sort_by_key(|(first, _)| u64::try_from(*first).unwrap_or(u64::MAX));
-    Ok((transcript, ranges.into_iter().map(|(_, q)| q).collect()))
+    ranges.sort_by_key(|(first, _)| *first);
+    for (first, output) in ranges {
+        let range = Stage::Quotients {
+            first: first as usize,
+            count: output.len() / 4,
+        };
+        progress.record(range, &output).map_err(bad)?;
+    }
+    Ok(progress)
+}
+
+/// A verifier entry point's calldata: the session nonce, then the stage's sections.
+pub fn stage_calldata(nonce: Felt, sections: &[Vec<FieldElement>]) -> Vec<Felt> {
+    let mut calldata = vec![nonce];
+    calldata.extend(to_felts(&stages::serialize_sections(sections)));
+    calldata
 }
 
 fn entry_point(stage: Stage) -> &'static str {
@@ -357,18 +377,14 @@ fn proof_queries(proof: &ProofSections) -> usize {
         .map_or(0, |n| n as usize)
 }
 
-/// The drawn values from `begin`'s `SessionStarted` event in a receipt.
-fn session_transcript(events: &[Event]) -> Result<Transcript, ChainError> {
-    transcript_from_event(event_data(events, "SessionStarted")?)
-}
-
-/// `SessionStarted`'s data: program hash, output hash, the transcript as a span.
-fn transcript_from_event(data: &[Felt]) -> Result<Transcript, ChainError> {
+/// The transcript stage's output from `SessionStarted`'s data: program hash, output hash, then
+/// the drawn values as a span (the stage puts the two hashes last).
+fn transcript_output(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
     let malformed = || ChainError::Rpc("malformed SessionStarted event".into());
     let (hashes, span) = (data.get(..2).ok_or_else(malformed)?, &data[2..]);
     let mut output = from_felts(span.get(1..).ok_or_else(malformed)?);
     output.extend(from_felts(hashes));
-    Transcript::from_output(&output).map_err(|e| ChainError::Rpc(format!("SessionStarted: {e}")))
+    Ok(output)
 }
 
 fn event_data<'a>(events: &'a [Event], name: &str) -> Result<&'a [Felt], ChainError> {
@@ -380,14 +396,9 @@ fn event_data<'a>(events: &'a [Event], name: &str) -> Result<&'a [Felt], ChainEr
         .ok_or_else(|| ChainError::Rpc(format!("no {name} event in the receipt")))
 }
 
-/// The quotients a `quotients` transaction computed, from its `QuotientsComputed` event: their
-/// count, then four felts each (as the quotient stage outputs them).
-fn quotient_values(events: &[Event]) -> Result<Vec<FieldElement>, ChainError> {
-    quotients_from_event(event_data(events, "QuotientsComputed")?)
-}
-
-/// `QuotientsComputed`'s data: first, then the values as a span (length, felts).
-fn quotients_from_event(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
+/// A quotients stage's output from `QuotientsComputed`'s data (first, then the values as a
+/// span): their count, then four felts each.
+fn quotients_output(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
     let values = data
         .get(1..)
         .filter(|v| !v.is_empty())

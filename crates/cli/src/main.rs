@@ -377,9 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 report_model_run(&package, m, &execution.output)?;
             }
             println!("steps: {}", execution.steps);
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap());
-            bar.enable_steady_tick(Duration::from_millis(120));
+            let bar = spinner();
             let t = Instant::now();
             let format = match format {
                 Format::Binary => prover::ProofFormat::Binary,
@@ -468,15 +466,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let t = Instant::now();
             let expected = (expected_hash, expected_output.as_deref());
             // A proof made for the chain (`prove --for-chain`) is checked with its own channel.
-            let outcome = match prover::read_chain_proof(&proof) {
-                Ok(p) => prover::verify_chain_expecting(p, expected.0, expected.1)
-                    .map_err(|e| e.to_string()),
-                Err(_) => prover::read_proof(&proof)
-                    .map_err(|e| e.to_string())
-                    .and_then(|p| {
-                        prover::verify_expecting(p, expected.0, expected.1)
-                            .map_err(|e| e.to_string())
-                    }),
+            let outcome = match prover::read_any_proof(&proof) {
+                Ok(prover::AnyProof::Chain(p)) => {
+                    prover::verify_chain_expecting(p, expected.0, expected.1)
+                        .map_err(|e| e.to_string())
+                }
+                Ok(prover::AnyProof::Rust(p)) => {
+                    prover::verify_expecting(p, expected.0, expected.1).map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e.to_string()),
             }
             .and_then(|statement| {
                 let claim = match &meta {
@@ -510,4 +508,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
     }
+}
+
+/// A spinner with the elapsed time and a message: long steps (proving, compiling).
+fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }

@@ -154,15 +154,8 @@ pub fn deploy(a: DeployArgs) -> Result<()> {
     })
 }
 
-fn spinner() -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
 fn deploy_verifier(network: &Network, salt: Felt) -> Result<()> {
-    let bar = spinner();
+    let bar = crate::spinner();
     bar.set_message("compiling the verifier's classes (about a minute)");
     let classes = chain::VerifierClasses::compile(&chain::contracts_dir())?;
     runtime()?.block_on(async {
@@ -210,7 +203,7 @@ pub fn submit(a: SubmitArgs) -> Result<()> {
                 .expect("template"),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
-        bar.set_message("transcript (view)");
+        bar.set_message("transcript");
         let submission =
             chain::submit_proof(&chain, contract, &sections, nonce, |done, total, name| {
                 bar.set_length(total as u64);

@@ -225,12 +225,18 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     let deployed = stdout(&o);
     let verifier = field(&deployed, "verifier:").to_string();
     let registry = field(&deployed, "registry:").to_string();
+    // `cairn submit PROOF` to the verifier, in session `nonce` (the default without one).
+    let submit = |proof: &Path, nonce: Option<&str>| {
+        let mut args = vec!["submit", proof.to_str().unwrap(), "--contract", &verifier];
+        args.extend(nonce.map(|n| ["--nonce", n]).into_iter().flatten());
+        run(&args)
+    };
 
-    let o = run(&["submit", blake.to_str().unwrap(), "--contract", &verifier]);
+    let o = submit(&blake, None);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("--for-chain"), "{}", stderr(&o));
 
-    let o = run(&["submit", proof.to_str().unwrap(), "--contract", &verifier]);
+    let o = submit(&proof, None);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let submitted = stdout(&o);
     eprintln!("{submitted}");
@@ -259,26 +265,12 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
         format!("{output_hash:#x}")
     );
     let rt = tokio::runtime::Runtime::new().unwrap();
+    let var = |name: &str| &env.iter().find(|(k, _)| k == name).unwrap().1;
     let key = chain::AccountKey {
-        address: chain::Felt::from_hex(
-            &env.iter().find(|(k, _)| k == "STARKNET_ACCOUNT").unwrap().1,
-        )
-        .unwrap(),
-        private_key: chain::Felt::from_hex(
-            &env.iter()
-                .find(|(k, _)| k == "STARKNET_PRIVATE_KEY")
-                .unwrap()
-                .1,
-        )
-        .unwrap(),
+        address: chain::Felt::from_hex(var("STARKNET_ACCOUNT")).unwrap(),
+        private_key: chain::Felt::from_hex(var("STARKNET_PRIVATE_KEY")).unwrap(),
     };
-    let url = env
-        .iter()
-        .find(|(k, _)| k == "STARKNET_RPC")
-        .unwrap()
-        .1
-        .parse()
-        .unwrap();
+    let url = var("STARKNET_RPC").parse().unwrap();
     let chain = rt.block_on(chain::Chain::connect(url, &key)).unwrap();
     let registry = chain::Felt::from_hex(&registry).unwrap();
     let fact = chain::Felt::from_hex(&fact).unwrap();
@@ -294,7 +286,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     );
 
     // A finished session is not submitted again (the contract refuses it too: below).
-    let o = run(&["submit", proof.to_str().unwrap(), "--contract", &verifier]);
+    let o = submit(&proof, None);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("is finished"), "{}", stderr(&o));
 
@@ -305,14 +297,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
         let last = *program.last().unwrap();
         program.extend(std::iter::repeat_n(last, chain::MAX_PROGRAM_CELLS));
     });
-    let o = run(&[
-        "submit",
-        big.to_str().unwrap(),
-        "--contract",
-        &verifier,
-        "--nonce",
-        "100",
-    ]);
+    let o = submit(&big, Some("100"));
     assert!(!o.status.success());
     assert!(stderr(&o).contains("Nothing was sent"), "{}", stderr(&o));
 
@@ -346,14 +331,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
         let bad = t.join(format!("tampered{i}.proof"));
         tampered(&proof, &bad, tamper);
         let nonce = (i + 1).to_string();
-        let o = run(&[
-            "submit",
-            bad.to_str().unwrap(),
-            "--contract",
-            &verifier,
-            "--nonce",
-            &nonce,
-        ]);
+        let o = submit(&bad, Some(&nonce));
         assert!(!o.status.success(), "{what} was accepted: {}", stdout(&o));
         let err = stderr(&o);
         eprintln!("{what}: {err}");
@@ -364,27 +342,20 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     let sections =
         verifier::ProofSections::new(&prover::read_chain_proof(&proof).unwrap()).unwrap();
     let transcript_inputs = sections
-        .stage_inputs(verifier::stages::Stage::Transcript, None, None)
+        .stage_inputs(
+            verifier::stages::Stage::Transcript,
+            &verifier::stages::Progress::default(),
+        )
         .unwrap();
     let calldata = |nonce: u64, inputs: &[Vec<verifier::FieldElement>]| {
-        let mut felts = vec![chain::Felt::from(nonce)];
-        felts.extend(
-            verifier::stages::serialize_sections(inputs)
-                .iter()
-                .map(|f| chain::Felt::from_bytes_be(&f.to_bytes_be())),
-        );
-        felts
-    };
-    let bounds = chain::Bounds {
-        l2_gas: 20_000_000_000,
-        l1_data_gas: 100_000,
+        chain::stage_calldata(chain::Felt::from(nonce), inputs)
     };
     let verifier_address = chain::Felt::from_hex(&verifier).unwrap();
     let invoke = |function: &str, data: Vec<chain::Felt>| match rt.block_on(chain.invoke_bounded(
         verifier_address,
         function,
         data,
-        bounds,
+        chain::STAGE_BOUNDS,
     )) {
         Ok(_) => String::new(),
         Err(e) => e.to_string(),
@@ -408,14 +379,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     assert!(err.contains("verifier: session exists"), "{err}");
 
     // `cairn submit` resumes session 9 (begun above): the same fact, without a second `begin`.
-    let o = run(&[
-        "submit",
-        proof.to_str().unwrap(),
-        "--contract",
-        &verifier,
-        "--nonce",
-        "9",
-    ]);
+    let o = submit(&proof, Some("9"));
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let resumed = stdout(&o);
     assert_eq!(field(&resumed, "fact:"), format!("{fact:#x}"));
@@ -425,14 +389,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     );
     // A session begun with another proof is not resumed: session 3 began with the tampered FRI
     // proof and failed at FRI.
-    let o = run(&[
-        "submit",
-        proof.to_str().unwrap(),
-        "--contract",
-        &verifier,
-        "--nonce",
-        "3",
-    ]);
+    let o = submit(&proof, Some("3"));
     assert!(!o.status.success());
     assert!(stderr(&o).contains("another proof"), "{}", stderr(&o));
 }

@@ -24,7 +24,8 @@ use stwo_cairo_prover::stwo::core::utils::MaybeOwned;
 
 pub use params::{prover_parameters, ProofChannel, SECURITY_BITS};
 pub use proof_file::{
-    decode_proof, read_chain_proof, read_proof, write_chain_proof, write_proof, ProofFormat,
+    decode_proof, read_any_proof, read_chain_proof, read_proof, write_chain_proof, write_proof,
+    AnyProof, ProofFormat,
 };
 pub use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 pub use stwo::core::vcs_lifted::poseidon252_merkle::Poseidon252MerkleChannel;

@@ -55,30 +55,51 @@ fn write_encoded(proof: &impl Serialize, path: &Path, format: ProofFormat) -> an
 
 /// Reads a proof written by [`write_proof`], detecting the format.
 pub fn read_proof(path: &Path) -> anyhow::Result<VerifierProof> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| anyhow::anyhow!("cannot read proof {}: {e}", path.display()))?;
-    decode_proof(&bytes)
+    decode_proof(&read_bytes(path)?)
+}
+
+/// A proof file of either kind.
+pub enum AnyProof {
+    /// For the Rust verifier (Blake2s channel): [`write_proof`].
+    Rust(VerifierProof),
+    /// For the chain (Poseidon252 channel): [`write_chain_proof`].
+    Chain(PoseidonProof),
+}
+
+/// Reads a proof file of either kind, told apart by its preprocessed-trace root.
+pub fn read_any_proof(path: &Path) -> anyhow::Result<AnyProof> {
+    classify(&read_bytes(path)?)
 }
 
 /// Reads a proof written by [`write_chain_proof`]; a proof made for the Rust verifier (Blake2s
 /// channel) is refused by name.
 pub fn read_chain_proof(path: &Path) -> anyhow::Result<PoseidonProof> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| anyhow::anyhow!("cannot read proof {}: {e}", path.display()))?;
-    let proof: Option<PoseidonProof> = decode(&bytes).ok();
-    match proof {
-        Some(p)
-            if p.stark_proof.commitments.first()
-                == Some(&Poseidon252MerkleChannel::preprocessed_root()) =>
-        {
-            Ok(p)
-        }
-        _ if decode_proof(&bytes).is_ok() => anyhow::bail!(
+    match classify(&read_bytes(path)?) {
+        Ok(AnyProof::Chain(p)) => Ok(p),
+        Ok(AnyProof::Rust(_)) => anyhow::bail!(
             "{} is a proof for the Rust verifier (Blake2s channel); the chain verifies proofs \
              made with `cairn prove --for-chain` (Poseidon252 channel)",
             path.display()
         ),
-        _ => anyhow::bail!("{} is not a Cairn proof made for the chain", path.display()),
+        Err(_) => anyhow::bail!("{} is not a Cairn proof made for the chain", path.display()),
+    }
+}
+
+fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read proof {}: {e}", path.display()))
+}
+
+/// Both kinds share one layout (32-byte hashes); only a chain proof commits to the Poseidon252
+/// preprocessed root.
+fn classify(bytes: &[u8]) -> anyhow::Result<AnyProof> {
+    match decode::<PoseidonProof>(bytes) {
+        Ok(p)
+            if p.stark_proof.commitments.first()
+                == Some(&Poseidon252MerkleChannel::preprocessed_root()) =>
+        {
+            Ok(AnyProof::Chain(p))
+        }
+        _ => Ok(AnyProof::Rust(decode_proof(bytes)?)),
     }
 }
 

@@ -134,33 +134,64 @@ pub fn all_stages(queries: usize, quotients_per_stage: usize) -> Vec<Stage> {
     stages
 }
 
-/// Serialized `Array<QM31>` of the quotient stages' outputs (each an array: length, then four
-/// felts per value), joined in query order: the FRI stage's last input.
-pub fn joined_answers(outputs: &[Vec<FieldElement>]) -> Result<Vec<FieldElement>, String> {
-    let mut values = vec![];
-    for output in outputs {
-        let (len, rest) = output.split_first().ok_or("empty quotients output")?;
-        if FieldElement::from(rest.len() as u64) != *len * FieldElement::from(4u64) {
-            return Err(format!(
-                "malformed quotients output ({} felts)",
-                output.len()
-            ));
-        }
-        values.extend_from_slice(rest);
+/// What a staged verification has seen so far: the transcript stage's output, which every
+/// later stage reads, and the quotient ranges' outputs, which FRI reads. Whoever runs the
+/// stages (the Cairo VM, the chain) records each output here; [`ProofSections::stage_inputs`]
+/// derives the next stage's inputs from it.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    transcript: Option<Transcript>,
+    quotients: Vec<Vec<FieldElement>>,
+}
+
+impl Progress {
+    pub fn transcript(&self) -> Option<&Transcript> {
+        self.transcript.as_ref()
     }
-    let mut felts = vec![FieldElement::from((values.len() / 4) as u64)];
-    felts.extend(values);
-    Ok(felts)
+
+    /// Records `stage`'s output (what follows its `'ok'`); quotient ranges in query order.
+    pub fn record(&mut self, stage: Stage, output: &[FieldElement]) -> Result<(), String> {
+        match stage {
+            Stage::Transcript => self.transcript = Some(Transcript::from_output(output)?),
+            Stage::Quotients { .. } => self.quotients.push(output.to_vec()),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The stages after the transcript, once it is recorded (see [`all_stages`]).
+    pub fn later_stages(&self, quotients_per_stage: usize) -> Result<Vec<Stage>, String> {
+        let t = self.transcript.as_ref().ok_or("no transcript recorded")?;
+        Ok(all_stages(t.queries, quotients_per_stage)[1..].to_vec())
+    }
+
+    /// Serialized `Array<QM31>` of the quotient stages' outputs (each an array: length, then
+    /// four felts per value), joined in query order: the FRI stage's last input.
+    fn joined_answers(&self) -> Result<Vec<FieldElement>, String> {
+        let mut values = vec![];
+        for output in &self.quotients {
+            let (len, rest) = output.split_first().ok_or("empty quotients output")?;
+            if FieldElement::from(rest.len() as u64) != *len * FieldElement::from(4u64) {
+                return Err(format!(
+                    "malformed quotients output ({} felts)",
+                    output.len()
+                ));
+            }
+            values.extend_from_slice(rest);
+        }
+        let mut felts = vec![FieldElement::from((values.len() / 4) as u64)];
+        felts.extend(values);
+        Ok(felts)
+    }
 }
 
 impl ProofSections {
-    /// The sections `stage` reads, in its order. Later stages need the transcript stage's output;
-    /// FRI also the quotients ([`joined_answers`]).
+    /// The sections `stage` reads, in its order. Later stages need the transcript stage's output
+    /// recorded in `progress`; FRI also the quotients.
     pub fn stage_inputs(
         &self,
         stage: Stage,
-        transcript: Option<&Transcript>,
-        answers: Option<&[FieldElement]>,
+        progress: &Progress,
     ) -> Result<Vec<Vec<FieldElement>>, String> {
         let s = &self.stark;
         if stage == Stage::Transcript {
@@ -174,7 +205,9 @@ impl ProofSections {
                 self.program.clone(),
             ]);
         }
-        let t = transcript.ok_or_else(|| format!("{} needs the transcript", stage.name()))?;
+        let t = progress
+            .transcript()
+            .ok_or_else(|| format!("{} needs the transcript", stage.name()))?;
         let mut inputs = vec![self.statement.clone(), t.felts.clone()];
         let scheme = [s.config.clone(), s.commitments.clone()];
         match stage {
@@ -204,13 +237,19 @@ impl ProofSections {
                 inputs.extend(s.queried_values.iter().cloned());
             }
             Stage::Fri => {
-                let answers = answers.ok_or("fri needs the quotients")?;
                 inputs.extend(scheme);
-                inputs.extend([s.fri_proof.clone(), answers.to_vec()]);
+                inputs.extend([s.fri_proof.clone(), progress.joined_answers()?]);
             }
         }
         Ok(inputs)
     }
+}
+
+/// The arguments of [`STAGES_EXECUTABLE`] for `stage` on `sections`.
+pub fn executable_args(stage: Stage, sections: &[Vec<FieldElement>]) -> Vec<FieldElement> {
+    let mut args = vec![FieldElement::from(stage.index() as u64)];
+    args.extend(serialize_sections(sections));
+    args
 }
 
 /// Sections as one `Span<Span<felt252>>` argument: their count, then each with its length.

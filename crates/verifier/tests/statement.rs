@@ -442,50 +442,40 @@ fn run_stages(proof: &PoseidonProof) -> StagedRun {
 /// As [`run_stages`], each stage reading its inputs from `proof_for(stage name)`: a check fed
 /// other data than the transcript saw, as from a prover who found a transcript that passes.
 fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedRun {
-    type Ff = starknet_ff::FieldElement;
     static PROGRAM: OnceLock<runner::CompiledProgram> = OnceLock::new();
     let program = PROGRAM.get_or_init(|| common::program(stages::STAGES_EXECUTABLE));
     let mut runs = vec![];
-    // Runs `stage` on `parts`; the reply (without its length prefix) if it starts with 'ok'.
-    let mut run = |name: &str, stage: usize, parts: &[Vec<Ff>]| {
-        // Each part is one section: its length, then its felts.
-        let mut args = vec![Felt::from(stage), Felt::from(parts.len())];
-        for part in parts {
-            args.push(Felt::from(part.len()));
-            args.extend(part.iter().copied().map(common::felt));
-        }
-        let execution = runner::execute(program, &args).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let reply = execution.output[1..].to_vec();
-        let ok = reply[0] == common::short_string("ok");
-        runs.push((name.to_string(), execution.steps, reply.clone()));
-        ok.then_some(reply)
-    };
-    let to_ff = |f: &Felt| Ff::from_bytes_be(&f.to_bytes_be()).unwrap();
-    let sections = |name: &str| verifier::ProofSections::new(proof_for(name)).unwrap();
-
-    let inputs = sections("transcript")
-        .stage_inputs(Stage::Transcript, None, None)
-        .unwrap();
-    let Some(reply) = run("transcript", 0, &inputs) else {
-        return StagedRun { runs };
-    };
-    let output: Vec<Ff> = reply[1..].iter().map(to_ff).collect();
-    let t = stages::Transcript::from_output(&output).unwrap();
-    let mut outputs: Vec<Vec<Ff>> = vec![];
-    for stage in stages::all_stages(t.queries, QUOTIENT_RANGE) {
+    // Runs `stage` on its inputs and records its output; false when it rejects the proof.
+    let mut run = |stage: Stage, progress: &mut stages::Progress| {
         let name = stage.name();
-        let answers = (stage == Stage::Fri).then(|| stages::joined_answers(&outputs).unwrap());
-        let inputs = sections(&name)
-            .stage_inputs(stage, Some(&t), answers.as_deref())
+        let inputs = verifier::ProofSections::new(proof_for(&name))
+            .unwrap()
+            .stage_inputs(stage, progress)
             .unwrap();
-        if stage == Stage::Transcript {
-            continue;
+        let args: Vec<Felt> = stages::executable_args(stage, &inputs)
+            .into_iter()
+            .map(common::felt)
+            .collect();
+        let execution = runner::execute(program, &args).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // The executable returns an array: its length, then the reply.
+        let reply = execution.output[1..].to_vec();
+        runs.push((name, execution.steps, reply.clone()));
+        let ok = reply[0] == common::short_string("ok");
+        if ok {
+            let output: Vec<_> = reply[1..]
+                .iter()
+                .map(|f| starknet_ff::FieldElement::from_bytes_be(&f.to_bytes_be()).unwrap())
+                .collect();
+            progress.record(stage, &output).unwrap();
         }
-        let Some(reply) = run(&name, stage.index(), &inputs) else {
-            return StagedRun { runs };
-        };
-        if let Stage::Quotients { .. } = stage {
-            outputs.push(reply[1..].iter().map(to_ff).collect());
+        ok
+    };
+    let mut progress = stages::Progress::default();
+    if run(Stage::Transcript, &mut progress) {
+        for stage in progress.later_stages(QUOTIENT_RANGE).unwrap() {
+            if !run(stage, &mut progress) {
+                break;
+            }
         }
     }
     StagedRun { runs }

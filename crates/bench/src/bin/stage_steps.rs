@@ -7,7 +7,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 use runner::Felt252;
-use verifier::stages::{self, Stage, Transcript};
+use verifier::stages::{self, Stage};
 use verifier::FieldElement;
 
 #[derive(Parser)]
@@ -35,74 +35,54 @@ fn main() -> Result<()> {
         sections.statement.len(),
         sections.program_cells()
     );
-    let run =
-        |stage: Stage, inputs: &[Vec<FieldElement>]| -> Result<(Vec<Felt252>, runner::Execution)> {
-            let mut args = vec![Felt252::from(stage.index())];
-            args.extend(
-                stages::serialize_sections(inputs)
-                    .iter()
-                    .map(|f| Felt252::from_bytes_be(&f.to_bytes_be())),
-            );
-            let execution = runner::execute(&program, &args).with_context(|| stage.name())?;
-            // The executable returns an array: its length, then the reply.
-            let reply = execution.output[1..].to_vec();
-            if reply.first() != Some(&Felt252::from_bytes_be_slice(b"ok")) {
-                let reason = reply
-                    .first()
-                    .and_then(runner::short_string)
-                    .unwrap_or_default();
-                bail!("{} rejected the proof: {reason}", stage.name());
-            }
-            Ok((reply[1..].to_vec(), execution))
-        };
-    let to_ff = |f: &Felt252| FieldElement::from_bytes_be(&f.to_bytes_be()).expect("a felt");
-
-    let inputs = sections
-        .stage_inputs(Stage::Transcript, None, None)
-        .map_err(|e| anyhow!(e))?;
-    let (output, execution) = run(Stage::Transcript, &inputs)?;
-    let steps0 = execution.steps;
-    let transcript = Transcript::from_output(&output.iter().map(to_ff).collect::<Vec<_>>())
-        .map_err(|e| anyhow!(e))?;
     let profiled = |name: &str, steps: usize, best: usize| match &args.stage {
         Some(wanted) => wanted == name,
         None => steps > best,
     };
     let mut largest = (0, None);
-    if profiled("transcript", execution.steps, 0) {
-        largest = (execution.steps, Some(execution));
-    }
-    println!(
-        "{:<18} {:>11} steps  {:>6} felts in",
-        "transcript",
-        steps0,
-        felts(&inputs)
-    );
-    let mut quotients = vec![];
-    for stage in stages::all_stages(transcript.queries, chain::QUOTIENTS_PER_TX)
-        .into_iter()
-        .skip(1)
-    {
-        let answers = (stage == Stage::Fri)
-            .then(|| stages::joined_answers(&quotients))
-            .transpose()
-            .map_err(|e| anyhow!(e))?;
+    let mut progress = stages::Progress::default();
+    // Runs `stage`, prints its steps, records its output.
+    let mut run = |stage: Stage, progress: &mut stages::Progress| -> Result<()> {
         let inputs = sections
-            .stage_inputs(stage, Some(&transcript), answers.as_deref())
+            .stage_inputs(stage, progress)
             .map_err(|e| anyhow!(e))?;
-        let (output, execution) = run(stage, &inputs)?;
+        let args: Vec<Felt252> = stages::executable_args(stage, &inputs)
+            .iter()
+            .map(|f| Felt252::from_bytes_be(&f.to_bytes_be()))
+            .collect();
+        let execution = runner::execute(&program, &args).with_context(|| stage.name())?;
+        // The executable returns an array: its length, then the reply.
+        let reply = &execution.output[1..];
+        if reply.first() != Some(&Felt252::from_bytes_be_slice(b"ok")) {
+            let reason = reply
+                .first()
+                .and_then(runner::short_string)
+                .unwrap_or_default();
+            bail!("{} rejected the proof: {reason}", stage.name());
+        }
+        let output: Vec<FieldElement> = reply[1..]
+            .iter()
+            .map(|f| FieldElement::from_bytes_be(&f.to_bytes_be()).expect("a felt"))
+            .collect();
+        progress.record(stage, &output).map_err(|e| anyhow!(e))?;
+        let total: usize = inputs.iter().map(Vec::len).sum();
         println!(
             "{:<18} {:>11} steps  {:>6} felts in",
             stage.name(),
             execution.steps,
-            felts(&inputs)
+            total
         );
-        if let Stage::Quotients { .. } = stage {
-            quotients.push(output.iter().map(to_ff).collect());
-        }
         if profiled(&stage.name(), execution.steps, largest.0) {
             largest = (execution.steps, Some(execution));
         }
+        Ok(())
+    };
+    run(Stage::Transcript, &mut progress)?;
+    for stage in progress
+        .later_stages(chain::QUOTIENTS_PER_TX)
+        .map_err(|e| anyhow!(e))?
+    {
+        run(stage, &mut progress)?;
     }
     if let (Some(n), Some(execution)) = (args.profile, &largest.1) {
         for f in runner::function_profile(&program, execution)?
@@ -116,8 +96,4 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn felts(sections: &[Vec<FieldElement>]) -> usize {
-    sections.iter().map(Vec::len).sum()
 }
