@@ -11,6 +11,7 @@ pub mod claim;
 pub mod components;
 pub mod layout;
 pub mod lookup;
+pub mod program;
 pub mod stages;
 
 use crate::channel::{Channel, ChannelTrait};
@@ -19,8 +20,11 @@ use crate::pcs::{
     CommitmentSchemeProof, CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig,
 };
 use air::{CairoAir, CairoAirTrait, air_for_claim};
-use claim::{CairoClaim, InteractionClaim, InteractionClaimTrait, mix_claim, verify_claim};
+use claim::{
+    CairoClaim, InteractionClaim, InteractionClaimTrait, claim_words, mix_claim_values, verify_claim,
+};
 use lookup::{LookupElements, LookupElementsTrait, lookup_sum};
+use program::{ProgramState, absorb_cells};
 
 /// Bits of proof of work before the lookup elements are drawn (cairo-air's
 /// `INTERACTION_POW_BITS`).
@@ -89,30 +93,33 @@ pub fn check_lookup_sum(
     Result::Ok(())
 }
 
-/// `check_statement` but the lookup sum (which the transcript does not depend on).
+/// `check_statement` but the lookup sum (which the transcript does not depend on): the
+/// transcript's head, the program's cells, its tail.
 pub fn statement_transcript(
     statement: @CairoStatement, config: PcsConfig, roots: Span<felt252>,
 ) -> Result<CheckedStatement, felt252> {
-    let fri = config.fri_config;
-    if config.pow_bits != layout::POW_BITS
-        || fri.log_blowup_factor != layout::LOG_BLOWUP_FACTOR
-        || fri.n_queries != layout::N_QUERIES
-        || fri.log_last_layer_degree_bound != layout::LOG_LAST_LAYER_DEGREE_BOUND
-        || fri.fold_step != layout::FOLD_STEP {
-        return Result::Err('cairo_air: parameters');
-    }
-    if roots.len() < 3 {
-        return Result::Err('cairo_air: commitments');
-    }
-    if *roots.at(0) != layout::PREPROCESSED_ROOT {
-        return Result::Err('cairo_air: preprocessed trace');
-    }
-    verify_claim(statement.claim, statement.interaction_claim)?;
-    let mut air = air_for_claim(statement.claim)?;
-    let sizes = air.tree_log_sizes();
+    let program = statement.claim.public_data.public_memory.program.span();
+    let mut state = transcript_head(statement, config, roots, program.len())?;
+    absorb_cells(ref state, program)?;
+    let (checked, _) = transcript_tail(statement, config, roots, state)?;
+    Result::Ok(checked)
+}
 
+/// The statement's checks and the transcript up to the program's cells, for a program of
+/// `program_cells` cells (the statement's own program section is not read): the state that
+/// takes in the cells (`program::absorb_cells`).
+pub fn transcript_head(
+    statement: @CairoStatement, config: PcsConfig, roots: Span<felt252>, program_cells: u32,
+) -> Result<ProgramState, felt252> {
+    check_parameters(config, roots)?;
+    verify_claim(statement.claim, statement.interaction_claim)?;
+    if program_cells < 6 {
+        return Result::Err('cairo_air: program prologue');
+    }
+    // The claim must make an AIR (the tail builds it again).
+    air_for_claim(statement.claim)?;
+    let fri = config.fri_config;
     let mut channel = ChannelTrait::new();
-    let mut scheme = CommitmentSchemeVerifierTrait::new(config);
     channel.mix_felts(array![qm31(*statement.channel_salt, 0, 0, 0)].span());
     channel
         .mix_felts(
@@ -127,8 +134,26 @@ pub fn statement_transcript(
             ]
                 .span(),
         );
-    scheme.commit(*roots.at(0), *sizes.at(0), ref channel);
-    mix_claim(statement.claim, ref channel);
+    // The preprocessed tree's commitment; the tail gives the scheme its sizes.
+    channel.mix_root(*roots.at(0));
+    let ids = claim_words(statement.claim, program_cells, ref channel);
+    Result::Ok(program::start(program_cells, ids))
+}
+
+/// The transcript after the program's cells (all of `state`'s) up to the interaction
+/// commitment, and the program's hash (`claim::section_hash`).
+pub fn transcript_tail(
+    statement: @CairoStatement, config: PcsConfig, roots: Span<felt252>, state: ProgramState,
+) -> Result<(CheckedStatement, felt252), felt252> {
+    check_parameters(config, roots)?;
+    let (digest, program_leaf, program_hash) = program::finish(state)?;
+    let mut air = air_for_claim(statement.claim)?;
+    let sizes = air.tree_log_sizes();
+    let mut channel = ChannelTrait::new();
+    channel.update_digest(digest);
+    mix_claim_values(statement.claim, program_leaf, ref channel);
+    let mut scheme = CommitmentSchemeVerifierTrait::new(config);
+    scheme.add_tree(*roots.at(0), *sizes.at(0));
     scheme.commit(*roots.at(1), *sizes.at(1), ref channel);
     if !channel.verify_pow_nonce(INTERACTION_POW_BITS, *statement.interaction_pow) {
         return Result::Err('cairo_air: interaction pow');
@@ -138,5 +163,24 @@ pub fn statement_transcript(
     statement.interaction_claim.mix_into(ref channel);
     scheme.commit(*roots.at(2), *sizes.at(2), ref channel);
     air.set_params(@elements, statement.interaction_claim)?;
-    Result::Ok(CheckedStatement { air, elements, channel, scheme })
+    Result::Ok((CheckedStatement { air, elements, channel, scheme }, program_hash))
+}
+
+/// Cairn's parameters and preprocessed root.
+fn check_parameters(config: PcsConfig, roots: Span<felt252>) -> Result<(), felt252> {
+    let fri = config.fri_config;
+    if config.pow_bits != layout::POW_BITS
+        || fri.log_blowup_factor != layout::LOG_BLOWUP_FACTOR
+        || fri.n_queries != layout::N_QUERIES
+        || fri.log_last_layer_degree_bound != layout::LOG_LAST_LAYER_DEGREE_BOUND
+        || fri.fold_step != layout::FOLD_STEP {
+        return Result::Err('cairo_air: parameters');
+    }
+    if roots.len() < 3 {
+        return Result::Err('cairo_air: commitments');
+    }
+    if *roots.at(0) != layout::PREPROCESSED_ROOT {
+        return Result::Err('cairo_air: preprocessed trace');
+    }
+    Result::Ok(())
 }

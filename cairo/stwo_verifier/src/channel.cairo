@@ -161,7 +161,7 @@ fn next_limb(ref cur: u256) -> M31 {
 }
 
 /// `acc * 2^(31 k) + words...` for the words of a secure-field element.
-fn pack_m31s(mut acc: felt252, words: Span<M31>) -> felt252 {
+pub fn pack_m31s(mut acc: felt252, words: Span<M31>) -> felt252 {
     for w in words {
         acc = acc * TWO_POW_31_FELT + (*w.v).into();
     }

@@ -1,13 +1,17 @@
 //! The verification stages of `cairn_stwo_verifier::cairo_air::stages` as Starknet classes, one
 //! per Scarb feature (`scarb build --features tree`): a class holds at most 81,920 CASM felts and
-//! the whole verifier needs more. Each class has one entry point, `run`, which takes the stage's
-//! inputs as sections and replies `['ok', output...]` or `[reason]`; the verifier contract
-//! (`contracts/verifier`) runs them by library call, so they need no deployment.
+//! the whole verifier needs more. Each class has one entry point, `run`, which takes the step
+//! (the transcript class runs `begin` 0, `program` 1 and `transcript` 2; the lookup class
+//! `lookup_cells` 0 and `lookup` 1; the others 0) and its inputs as sections, and replies
+//! `['ok', output...]` or `[reason]`; the verifier contract (`contracts/verifier`) runs them by
+//! library call, so they need no deployment.
 
 #[starknet::interface]
 pub trait IStage<T> {
-    fn run(self: @T, inputs: Span<Span<felt252>>) -> Array<felt252>;
+    fn run(self: @T, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252>;
 }
+
+pub const NO_SUCH_STEP: felt252 = 'stages: no such step';
 
 #[cfg(feature: 'transcript')]
 #[starknet::contract]
@@ -17,8 +21,14 @@ pub mod TranscriptStage {
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
-        fn run(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
-            cairn_stwo_verifier::cairo_air::stages::run_transcript(inputs)
+        fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            use cairn_stwo_verifier::cairo_air::stages::{run_begin, run_program, run_transcript};
+            match step {
+                0 => run_begin(inputs),
+                1 => run_program(inputs),
+                2 => run_transcript(inputs),
+                _ => array![super::NO_SUCH_STEP],
+            }
         }
     }
 }
@@ -31,8 +41,13 @@ pub mod LookupStage {
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
-        fn run(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
-            cairn_stwo_verifier::cairo_air::stages::run_lookup(inputs)
+        fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            use cairn_stwo_verifier::cairo_air::stages::{run_lookup, run_lookup_cells};
+            match step {
+                0 => run_lookup_cells(inputs),
+                1 => run_lookup(inputs),
+                _ => array![super::NO_SUCH_STEP],
+            }
         }
     }
 }
@@ -45,7 +60,10 @@ pub mod OodsStage {
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
-        fn run(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
+        fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            if step != 0 {
+                return array![super::NO_SUCH_STEP];
+            }
             cairn_stwo_verifier::cairo_air::stages::run_oods(inputs)
         }
     }
@@ -59,7 +77,10 @@ pub mod TreeStage {
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
-        fn run(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
+        fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            if step != 0 {
+                return array![super::NO_SUCH_STEP];
+            }
             cairn_stwo_verifier::cairo_air::stages::run_tree(inputs)
         }
     }
@@ -73,7 +94,10 @@ pub mod QuotientsStage {
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
-        fn run(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
+        fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            if step != 0 {
+                return array![super::NO_SUCH_STEP];
+            }
             cairn_stwo_verifier::cairo_air::stages::run_quotients(inputs)
         }
     }
@@ -87,7 +111,10 @@ pub mod FriStage {
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
-        fn run(self: @ContractState, inputs: Span<Span<felt252>>) -> Array<felt252> {
+        fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
+            if step != 0 {
+                return array![super::NO_SUCH_STEP];
+            }
             cairn_stwo_verifier::cairo_air::stages::run_fri(inputs)
         }
     }

@@ -4,10 +4,14 @@
 //! 10M), so a submitter runs it in stages (`cairn_stwo_verifier::cairo_air::stages`), each a
 //! transaction of its own within a session `(submitter, nonce)`:
 //!
-//! 1. `begin` replays the transcript and stores a Poseidon hash of each input that later stages
-//!    read again (statement, program, config, commitments, claimed values, FRI proof) and of the
-//!    drawn values (the transcript);
-//! 2. `check_lookup`, `check_oods`, `check_tree` (x4), `quotients` (query ranges, in order) and
+//! 1. The transcript: `begin` checks the statement and runs the transcript up to the program's
+//!    cells, `absorb_program` takes in the cells a range at a time (the sponges' state carried
+//!    from one to the next, the ranges' sections chained into one hash), and
+//!    `finish_transcript` draws the rest; the session stores a Poseidon hash of each input that
+//!    later stages read again (statement, config, commitments, claimed values, FRI proof) and
+//!    of the drawn values (the transcript);
+//! 2. `lookup_cells` (the lookup sum over the program, the same ranges again: their chain must
+//!    match), `check_lookup`, `check_oods`, `check_tree` (x4), `quotients` (query ranges, in order) and
 //!    `check_fri`, in any order but for the quotients after the four trees and FRI after the
 //!    quotients. Each stage gets its inputs again as calldata and every one of them must hash to
 //!    what is stored: a stage cannot be fed other data than the transcript saw. The tree stages
@@ -31,13 +35,17 @@ pub struct StageClasses {
     pub fri: ClassHash,
 }
 
-/// A verification in progress: hashes of what `begin` saw and what the checks have done.
+/// A verification in progress: hashes of what the transcript saw and what the checks have done.
 #[derive(Copy, Drop, Serde, starknet::Store, PartialEq, Debug)]
 pub struct Session {
     pub statement: felt252,
-    pub program: felt252,
     pub config: felt252,
     pub commitments: felt252,
+    /// The transcript's state over the program (`program::ProgramState`, hashed) and the
+    /// sections of cells so far, chained: h = poseidon(h, section's hash).
+    pub program_state: felt252,
+    pub program_cells: felt252,
+    /// Set by `finish_transcript`.
     pub sampled: felt252,
     pub fri: felt252,
     pub transcript: felt252,
@@ -49,6 +57,10 @@ pub struct Session {
     pub next_query: u32,
     /// The quotients so far, chained: h = poseidon(h, value's four coordinates).
     pub answers: felt252,
+    /// The lookup sum over the program so far (`lookup::LookupState`, hashed; 0 before the
+    /// first cells) and its sections of cells, chained as `program_cells`.
+    pub lookup_state: felt252,
+    pub lookup_cells: felt252,
     /// The checks passed (`LOOKUP`, `OODS`, `TREE << t`, `FRI`) and `FINISHED`.
     pub passed: u32,
     /// The registered fact once finished.
@@ -64,10 +76,17 @@ pub const FINISHED: u32 = 128;
 
 #[starknet::interface]
 pub trait IVerifier<TState> {
-    /// Sections: statement, config, commitments, claimed values, proof of work, FRI proof,
-    /// program.
+    /// Sections: statement, config, commitments, the program's cell count.
     fn begin(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
-    /// Sections: statement, transcript, program.
+    /// Sections: the program state so far, the next cells.
+    fn absorb_program(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, config, commitments, claimed values, proof of work, FRI proof,
+    /// the program state after the last cell.
+    fn finish_transcript(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript, the lookup state so far (empty at first), the next
+    /// cells.
+    fn lookup_cells(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
+    /// Sections: statement, transcript, the lookup state after the last cell.
     fn check_lookup(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, claimed values.
     fn check_oods(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
@@ -114,14 +133,37 @@ pub mod Verifier {
     #[event]
     #[derive(Drop, starknet::Event)]
     pub enum Event {
-        SessionStarted: SessionStarted,
+        ProgramCells: ProgramCells,
+        TranscriptDrawn: TranscriptDrawn,
+        LookupCells: LookupCells,
         StagePassed: StagePassed,
         QuotientsComputed: QuotientsComputed,
         ProofVerified: ProofVerified,
     }
 
+    /// The transcript's state over the program after `begin` or a range of cells: the next
+    /// range's first section, which the submitter gathers.
     #[derive(Drop, starknet::Event)]
-    pub struct SessionStarted {
+    pub struct ProgramCells {
+        #[key]
+        pub submitter: ContractAddress,
+        #[key]
+        pub nonce: felt252,
+        pub state: Span<felt252>,
+    }
+
+    /// The lookup sum's state after a range of cells.
+    #[derive(Drop, starknet::Event)]
+    pub struct LookupCells {
+        #[key]
+        pub submitter: ContractAddress,
+        #[key]
+        pub nonce: felt252,
+        pub state: Span<felt252>,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    pub struct TranscriptDrawn {
         #[key]
         pub submitter: ContractAddress,
         #[key]
@@ -181,8 +223,54 @@ pub mod Verifier {
         fn begin(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
             let key = session_key(nonce);
             assert(self.sessions.entry(key).statement.read() == 0, 'verifier: session exists');
-            assert(inputs.len() == 7, 'verifier: sections');
-            let output = run(self.stages.transcript.read(), inputs);
+            assert(inputs.len() == 4, 'verifier: sections');
+            let state = run(self.stages.transcript.read(), BEGIN, inputs);
+            self
+                .sessions
+                .write(
+                    key,
+                    Session {
+                        statement: poseidon_hash_span(*inputs[0]),
+                        config: poseidon_hash_span(*inputs[1]),
+                        commitments: poseidon_hash_span(*inputs[2]),
+                        program_state: poseidon_hash_span(state),
+                        program_cells: 0,
+                        sampled: 0,
+                        fri: 0,
+                        transcript: 0,
+                        program_hash: 0,
+                        output_hash: 0,
+                        queries: 0,
+                        next_query: 0,
+                        answers: 0,
+                        lookup_state: 0,
+                        lookup_cells: 0,
+                        passed: 0,
+                        fact: 0,
+                    },
+                );
+            self.emit(ProgramCells { submitter: get_caller_address(), nonce, state });
+        }
+
+        fn absorb_program(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, mut session) = self.started(nonce, inputs, 2);
+            same(*inputs[0], session.program_state);
+            let state = run(self.stages.transcript.read(), PROGRAM, inputs);
+            session.program_state = poseidon_hash_span(state);
+            session.program_cells = chain_section(session.program_cells, *inputs[1]);
+            self.sessions.write(key, session);
+            self.emit(ProgramCells { submitter: get_caller_address(), nonce, state });
+        }
+
+        fn finish_transcript(
+            ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>,
+        ) {
+            let (key, mut session) = self.started(nonce, inputs, 7);
+            same(*inputs[0], session.statement);
+            same(*inputs[1], session.config);
+            same(*inputs[2], session.commitments);
+            same(*inputs[6], session.program_state);
+            let output = run(self.stages.transcript.read(), TRANSCRIPT, inputs);
             let mut reader = output;
             let transcript: Transcript = Serde::deserialize(ref reader)
                 .expect('verifier: transcript output');
@@ -191,30 +279,16 @@ pub mod Verifier {
                 Option::Some(pair) => { let [p, o] = (*pair).unbox(); (p, o) },
                 Option::None => core::panic_with_felt252('verifier: transcript output'),
             };
-            self
-                .sessions
-                .write(
-                    key,
-                    Session {
-                        statement: poseidon_hash_span(*inputs[0]),
-                        program: poseidon_hash_span(*inputs[6]),
-                        config: poseidon_hash_span(*inputs[1]),
-                        commitments: poseidon_hash_span(*inputs[2]),
-                        sampled: poseidon_hash_span(*inputs[3]),
-                        fri: poseidon_hash_span(*inputs[5]),
-                        transcript: poseidon_hash_span(drawn),
-                        program_hash,
-                        output_hash,
-                        queries: transcript.positions.len(),
-                        next_query: 0,
-                        answers: 0,
-                        passed: 0,
-                        fact: 0,
-                    },
-                );
+            session.sampled = poseidon_hash_span(*inputs[3]);
+            session.fri = poseidon_hash_span(*inputs[5]);
+            session.transcript = poseidon_hash_span(drawn);
+            session.program_hash = program_hash;
+            session.output_hash = output_hash;
+            session.queries = transcript.positions.len();
+            self.sessions.write(key, session);
             self
                 .emit(
-                    SessionStarted {
+                    TranscriptDrawn {
                         submitter: get_caller_address(),
                         nonce,
                         program_hash,
@@ -224,17 +298,34 @@ pub mod Verifier {
                 );
         }
 
+        fn lookup_cells(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
+            let (key, mut session) = self.open(nonce, inputs, 4);
+            if session.lookup_state == 0 {
+                assert(inputs[2].is_empty(), 'verifier: section mismatch');
+            } else {
+                same(*inputs[2], session.lookup_state);
+            }
+            let state = run(self.stages.lookup.read(), LOOKUP_CELLS, inputs);
+            session.lookup_state = poseidon_hash_span(state);
+            session.lookup_cells = chain_section(session.lookup_cells, *inputs[3]);
+            self.sessions.write(key, session);
+            self.emit(LookupCells { submitter: get_caller_address(), nonce, state });
+        }
+
         fn check_lookup(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
             let (key, session) = self.open(nonce, inputs, 3);
-            same(*inputs[2], session.program);
-            run(self.stages.lookup.read(), inputs);
+            assert(session.lookup_state != 0, 'verifier: lookup cells missing');
+            same(*inputs[2], session.lookup_state);
+            // The same cells as the transcript's, in the same ranges.
+            assert(session.lookup_cells == session.program_cells, 'verifier: program mismatch');
+            run(self.stages.lookup.read(), LOOKUP_CHECK, inputs);
             self.pass(key, session, LOOKUP, nonce, 'lookup');
         }
 
         fn check_oods(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
             let (key, session) = self.open(nonce, inputs, 3);
             same(*inputs[2], session.sampled);
-            run(self.stages.oods.read(), inputs);
+            run(self.stages.oods.read(), CHECK, inputs);
             self.pass(key, session, OODS, nonce, 'oods');
         }
 
@@ -243,7 +334,7 @@ pub mod Verifier {
             same_scheme(inputs, @session);
             let tree = small(*inputs[4]);
             assert(tree < 4, 'verifier: tree index');
-            run(self.stages.tree.read(), inputs);
+            run(self.stages.tree.read(), CHECK, inputs);
             self.trees.write(tree_key(key, tree), poseidon_hash_span(*inputs[5]));
             self.pass(key, session, TREE * pow2(tree).try_into().unwrap(), nonce, 'tree');
         }
@@ -260,7 +351,7 @@ pub mod Verifier {
                 assert(opened != 0, 'verifier: tree not opened');
                 same(*inputs[7 + t], opened);
             }
-            let mut output = run(self.stages.quotients.read(), inputs);
+            let mut output = run(self.stages.quotients.read(), CHECK, inputs);
             let length = *output.pop_front().expect('verifier: quotients output');
             assert(small_felt(length) == count, 'verifier: quotients output');
             session.answers = chain_answers(session.answers, output);
@@ -278,7 +369,7 @@ pub mod Verifier {
             let count = answers.pop_front().expect('verifier: quotients');
             assert(small_felt(*count) == session.queries, 'verifier: quotients');
             assert(chain_answers(0, answers) == session.answers, 'verifier: quotients mismatch');
-            run(self.stages.fri.read(), inputs);
+            run(self.stages.fri.read(), CHECK, inputs);
             self.pass(key, session, FRI, nonce, 'fri');
         }
 
@@ -297,8 +388,21 @@ pub mod Verifier {
 
     #[generate_trait]
     impl Sessions of SessionsTrait {
-        /// The caller's open session `nonce`, after checking the sections every check shares
-        /// (statement, transcript) and their count.
+        /// The caller's session `nonce` while its transcript is being drawn, after checking the
+        /// section count.
+        fn started(
+            self: @ContractState, nonce: felt252, inputs: Span<Span<felt252>>, sections: u32,
+        ) -> (felt252, Session) {
+            let key = session_key(nonce);
+            let session = self.sessions.read(key);
+            assert(session.statement != 0, 'verifier: no such session');
+            assert(session.transcript == 0, 'verifier: transcript drawn');
+            assert(inputs.len() == sections, 'verifier: sections');
+            (key, session)
+        }
+
+        /// The caller's open session `nonce` once its transcript is drawn, after checking the
+        /// sections every check shares (statement, transcript) and their count.
         fn open(
             self: @ContractState, nonce: felt252, inputs: Span<Span<felt252>>, sections: u32,
         ) -> (felt252, Session) {
@@ -306,6 +410,7 @@ pub mod Verifier {
             let session = self.sessions.read(key);
             assert(session.statement != 0, 'verifier: no such session');
             assert(session.passed & FINISHED == 0, 'verifier: session finished');
+            assert(session.transcript != 0, 'verifier: no transcript yet');
             assert(inputs.len() == sections, 'verifier: sections');
             same(*inputs[0], session.statement);
             same(*inputs[1], session.transcript);
@@ -352,7 +457,12 @@ pub mod Verifier {
         poseidon_hash_span([session, tree.into()].span())
     }
 
-    /// A section must hash to what `begin` (or a tree check) stored.
+    /// `h` with one more section chained on.
+    fn chain_section(h: felt252, section: Span<felt252>) -> felt252 {
+        poseidon_hash_span([h, poseidon_hash_span(section)].span())
+    }
+
+    /// A section must hash to what an earlier stage stored.
     fn same(section: Span<felt252>, stored: felt252) {
         assert(poseidon_hash_span(section) == stored, 'verifier: section mismatch');
     }
@@ -382,9 +492,18 @@ pub mod Verifier {
         h
     }
 
-    /// Runs a stage class; its output, or a revert with the stage's reason.
-    fn run(class: ClassHash, inputs: Span<Span<felt252>>) -> Span<felt252> {
-        let reply = IStageLibraryDispatcher { class_hash: class }.run(inputs);
+    /// Steps of the stage classes (`cairn_stages`): the transcript class's, the lookup
+    /// class's, and the only step of the others.
+    const BEGIN: u32 = 0;
+    const PROGRAM: u32 = 1;
+    const TRANSCRIPT: u32 = 2;
+    const LOOKUP_CELLS: u32 = 0;
+    const LOOKUP_CHECK: u32 = 1;
+    const CHECK: u32 = 0;
+
+    /// Runs a stage class's step; its output, or a revert with the stage's reason.
+    fn run(class: ClassHash, step: u32, inputs: Span<Span<felt252>>) -> Span<felt252> {
+        let reply = IStageLibraryDispatcher { class_hash: class }.run(step, inputs);
         let mut reply = reply.span();
         let head = *reply.pop_front().expect('verifier: empty stage reply');
         if head != 'ok' {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use starknet::core::types::{Event, Felt};
 use starknet::core::utils::get_selector_from_name;
-use verifier::stages::{self, Progress, Stage};
+use verifier::stages::{self, Progress, Stage, StageSizes};
 use verifier::{FieldElement, ProofSections};
 
 use crate::client::{Bounds, Chain, TxOutcome};
@@ -20,10 +20,15 @@ pub const STAGE_FEATURES: [&str; 6] = ["transcript", "lookup", "oods", "tree", "
 /// stops at 10M and the contract adds gas accounting and hashing.
 pub const QUOTIENTS_PER_TX: usize = 19;
 
-/// Most program cells the transcript and lookup stages handle within a transaction's 10M steps.
-/// They cost ~1,300 and ~2,550 steps a cell (`stage-steps`); a linear model's 3,039 cells take
-/// 7.9M steps in the lookup stage and pass on the devnet.
-pub const MAX_PROGRAM_CELLS: usize = 3_100;
+/// Program cells per `absorb_program` and `lookup_cells` transaction: two felts of calldata a
+/// cell (Starknet takes 5,000 a transaction), ~1,500 and ~2,600 steps a cell (`stage-steps`).
+pub const PROGRAM_CELLS_PER_TX: usize = 1_800;
+
+/// How the verifier contract's stages cut a proof.
+pub const STAGE_SIZES: StageSizes = StageSizes {
+    cells: PROGRAM_CELLS_PER_TX,
+    queries: QUOTIENTS_PER_TX,
+};
 
 /// Resource bounds of one stage: far above what a stage uses, so the 10M-step cap decides.
 pub const STAGE_BOUNDS: Bounds = Bounds {
@@ -132,10 +137,11 @@ pub struct Submission {
 }
 
 /// Verifies `proof` on the verifier at `verifier` in session `nonce` of the chain's account:
-/// `begin`, then every check; the last one registers the fact. A session this account began
-/// with the same proof and did not finish (a transaction lost, a node down) is resumed: the
-/// checks it passed are skipped. `on_stage(done, total, name)` hears each stage before it is
-/// sent. A rejected stage is [`ChainError::Reverted`] with the verifier's reason.
+/// the transcript (`begin`, the program's cells in ranges, `finish_transcript`), then every
+/// check; the last one registers the fact. A session this account began with the same proof and
+/// did not finish (a transaction lost, a node down) is resumed: the stages it passed are
+/// skipped. `on_stage(done, total, name)` hears each stage before it is sent. A rejected stage
+/// is [`ChainError::Reverted`] with the verifier's reason.
 pub async fn submit_proof(
     chain: &Chain,
     verifier: Felt,
@@ -144,70 +150,52 @@ pub async fn submit_proof(
     mut on_stage: impl FnMut(usize, usize, &str),
 ) -> Result<Submission, ChainError> {
     let bad = |e: String| ChainError::Rpc(format!("proof sections: {e}"));
-    let cells = proof.program_cells();
-    if cells > MAX_PROGRAM_CELLS {
-        return Err(ChainError::Rpc(format!(
-            "the proven program has {cells} cells of bytecode; the on-chain stages handle at most \
-             {MAX_PROGRAM_CELLS} (the transcript and lookup stages cost ~3,900 steps a cell \
-             and a transaction stops at 10M; docs/ONCHAIN.md, \"Limits\"). Nothing was sent."
-        )));
-    }
+    let mut progress = match Session::read(chain, verifier, nonce).await? {
+        Some(session) => {
+            session.check_resumable(nonce, proof)?;
+            resumed_progress(chain, verifier, nonce, &session).await?
+        }
+        None => Progress::default(),
+    };
+    // A resumed session's bar starts at 0 and jumps to the end.
+    let total = planned_stages(proof);
+    let mut done = 0;
     let mut txs = vec![];
-    let send = |stage: Stage, inputs: Vec<Vec<FieldElement>>| {
-        let calldata = stage_calldata(nonce, &inputs);
-        let calldata_felts = calldata.len();
-        async move {
+    // Up to the transcript, then the checks it plans.
+    loop {
+        let plan = progress.remaining(proof, STAGE_SIZES);
+        if plan.is_empty() {
+            break;
+        }
+        for stage in plan {
+            on_stage(done, total, &stage.name());
+            let inputs = proof.stage_inputs(stage, &progress).map_err(bad)?;
+            let calldata = stage_calldata(nonce, &inputs);
+            let calldata_felts = calldata.len();
             let tx = chain
                 .invoke_bounded(verifier, entry_point(stage), calldata, STAGE_BOUNDS)
                 .await?;
-            Ok::<_, ChainError>((stage.name(), calldata_felts, tx))
-        }
-    };
-    let earlier = Session::read(chain, verifier, nonce).await?;
-    let mut progress = match &earlier {
-        Some(session) => {
-            session.check_resumable(nonce, proof)?;
-            resumed_progress(chain, verifier, nonce).await?
-        }
-        None => {
-            // The plan has 3 + 4 + quotient ranges + 1 stages after `begin`; the ranges are
-            // known once the transcript is.
-            let expected = 9 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX);
-            on_stage(0, expected, "transcript");
-            let mut progress = Progress::default();
-            let inputs = proof
-                .stage_inputs(Stage::Transcript, &progress)
-                .map_err(bad)?;
-            let (name, calldata_felts, tx) = send(Stage::Transcript, inputs).await?;
-            let output = transcript_output(event_data(&tx.events, "SessionStarted")?)?;
-            progress.record(Stage::Transcript, &output).map_err(bad)?;
+            let output = match stage {
+                Stage::Begin | Stage::Program { .. } => {
+                    span_data(event_data(&tx.events, "ProgramCells")?)?
+                }
+                Stage::Transcript => transcript_output(event_data(&tx.events, "TranscriptDrawn")?)?,
+                Stage::LookupCells { .. } => span_data(event_data(&tx.events, "LookupCells")?)?,
+                Stage::Quotients { .. } => {
+                    quotients_output(event_data(&tx.events, "QuotientsComputed")?)?
+                }
+                _ => vec![],
+            };
+            progress.record(stage, &output).map_err(bad)?;
             txs.push(StageTx {
-                stage: name,
+                stage: stage.name(),
                 calldata_felts,
                 tx,
             });
-            progress
+            done += 1;
         }
-    };
-    let plan = progress.later_stages(QUOTIENTS_PER_TX).map_err(bad)?;
-    for (i, stage) in plan.iter().enumerate() {
-        if earlier.as_ref().is_some_and(|s| s.passed(*stage)) {
-            continue;
-        }
-        on_stage(i + 1, plan.len() + 1, &stage.name());
-        let inputs = proof.stage_inputs(*stage, &progress).map_err(bad)?;
-        let (name, calldata_felts, tx) = send(*stage, inputs).await?;
-        if let Stage::Quotients { .. } = stage {
-            let output = quotients_output(event_data(&tx.events, "QuotientsComputed")?)?;
-            progress.record(*stage, &output).map_err(bad)?;
-        }
-        txs.push(StageTx {
-            stage: name,
-            calldata_felts,
-            tx,
-        });
     }
-    on_stage(plan.len() + 1, plan.len() + 1, "done");
+    on_stage(total, total, "done");
     let session = Session::read(chain, verifier, nonce)
         .await?
         .ok_or_else(|| ChainError::Rpc("the session vanished".into()))?;
@@ -217,7 +205,9 @@ pub async fn submit_proof(
             session.passed
         )));
     }
-    let transcript = progress.transcript().expect("recorded before the plan");
+    let transcript = progress
+        .transcript()
+        .ok_or_else(|| ChainError::Rpc("no transcript recorded".into()))?;
     Ok(Submission {
         fact: session.fact,
         program_hash: to_felt(transcript.program_hash),
@@ -226,11 +216,19 @@ pub async fn submit_proof(
     })
 }
 
+/// Transactions a whole submission takes: begin, the program ranges, the transcript, the
+/// lookup ranges, the lookup, oods and tree checks, the quotient ranges, FRI.
+pub fn planned_stages(proof: &ProofSections) -> usize {
+    let ranges = proof.program_cells().div_ceil(PROGRAM_CELLS_PER_TX);
+    1 + 2 * ranges + 1 + 1 + 1 + 4 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX) + 1
+}
+
 /// A session as the verifier's `session` view returns it (`Session`'s fields in order).
 struct Session {
-    /// statement, program, config, commitments, claimed values, FRI proof.
-    hashes: [Felt; 6],
-    next_query: u64,
+    /// statement, config, commitments (from `begin`), claimed values, FRI proof (0 until the
+    /// transcript is drawn).
+    hashes: [Felt; 5],
+    transcript: Felt,
     passed: u64,
     fact: Felt,
 }
@@ -250,10 +248,10 @@ impl Session {
             .await?;
         let small = |f: &Felt| u64::try_from(*f).unwrap_or(u64::MAX);
         match felts.as_slice() {
-            [statement, program, config, commitments, sampled, fri, _transcript, _program_hash, _output_hash, _queries, next_query, _answers, passed, fact] => {
+            [statement, config, commitments, _program_state, _program_cells, sampled, fri, transcript, _program_hash, _output_hash, _queries, _next_query, _answers, _lookup_state, _lookup_cells, passed, fact] => {
                 Ok((*statement != Felt::ZERO).then(|| Session {
-                    hashes: [*statement, *program, *config, *commitments, *sampled, *fri],
-                    next_query: small(next_query),
+                    hashes: [*statement, *config, *commitments, *sampled, *fri],
+                    transcript: *transcript,
                     passed: small(passed),
                     fact: *fact,
                 }))
@@ -269,15 +267,24 @@ impl Session {
         self.passed & FINISHED != 0 && self.fact != Felt::ZERO
     }
 
-    fn passed(&self, stage: Stage) -> bool {
-        match stage {
-            Stage::Transcript => true,
-            Stage::Lookup => self.passed & LOOKUP != 0,
-            Stage::Oods => self.passed & OODS != 0,
-            Stage::Tree(t) => self.passed & (TREE << t) != 0,
-            Stage::Quotients { first, .. } => (first as u64) < self.next_query,
-            Stage::Fri => self.passed & FRI != 0,
+    /// The checks passed, by their bits.
+    fn checks(&self) -> Vec<Stage> {
+        let mut checks = vec![];
+        for (bit, check) in [
+            (LOOKUP, Stage::Lookup),
+            (OODS, Stage::Oods),
+            (FRI, Stage::Fri),
+        ] {
+            if self.passed & bit != 0 {
+                checks.push(check);
+            }
         }
+        checks.extend(
+            (0..4)
+                .filter(|t| self.passed & (TREE << t) != 0)
+                .map(Stage::Tree),
+        );
+        checks
     }
 
     /// A finished session, or one begun with another proof, cannot be resumed.
@@ -288,17 +295,21 @@ impl Session {
                 self.fact
             )));
         }
-        // The sections `begin` hashes, in `Session`'s order.
+        // The sections the session hashed, in `Session`'s order (the last two once the
+        // transcript is drawn).
         let ours = [
             &proof.statement,
-            &proof.program,
             &proof.stark.config,
             &proof.stark.commitments,
             &proof.stark.sampled_values,
             &proof.stark.fri_proof,
         ]
         .map(|section| section_hash(&to_felts(section)));
-        if ours != self.hashes {
+        let same = ours
+            .iter()
+            .zip(&self.hashes)
+            .all(|(ours, theirs)| *theirs == Felt::ZERO || ours == theirs);
+        if !same {
             return Err(ChainError::Rpc(format!(
                 "session {nonce:#x} of this account was begun with another proof; pick another \
                  --nonce"
@@ -308,12 +319,14 @@ impl Session {
     }
 }
 
-/// What an unfinished session's transactions emitted for this account and nonce: the
-/// transcript and the quotients computed so far (recorded in query order).
+/// What an unfinished session's transactions emitted for this account and nonce, and the
+/// checks it passed: the latest program state, the transcript, the latest lookup state, the
+/// quotients computed so far (recorded in query order).
 async fn resumed_progress(
     chain: &Chain,
     verifier: Felt,
     nonce: Felt,
+    session: &Session,
 ) -> Result<Progress, ChainError> {
     let ours = |keys: &[Felt], name: &str| {
         keys.first() == Some(&get_selector_from_name(name).expect("ASCII"))
@@ -321,16 +334,28 @@ async fn resumed_progress(
             && keys.get(2) == Some(&nonce)
     };
     let events = chain.events(verifier).await?;
-    let started = events
-        .iter()
-        .rev()
-        .find(|e| ours(&e.keys, "SessionStarted"))
-        .ok_or_else(|| ChainError::Rpc("no SessionStarted event for this session".into()))?;
+    let latest = |name: &str| events.iter().rev().find(|e| ours(&e.keys, name));
     let mut progress = Progress::default();
     let bad = |e: String| ChainError::Rpc(format!("session events: {e}"));
+    let program = latest("ProgramCells")
+        .ok_or_else(|| ChainError::Rpc("no ProgramCells event for this session".into()))?;
     progress
-        .record(Stage::Transcript, &transcript_output(&started.data)?)
+        .record(Stage::Begin, &span_data(&program.data)?)
         .map_err(bad)?;
+    if session.transcript == Felt::ZERO {
+        return Ok(progress);
+    }
+    let drawn = latest("TranscriptDrawn")
+        .ok_or_else(|| ChainError::Rpc("no TranscriptDrawn event for this session".into()))?;
+    progress
+        .record(Stage::Transcript, &transcript_output(&drawn.data)?)
+        .map_err(bad)?;
+    if let Some(lookup) = latest("LookupCells") {
+        let state = span_data(&lookup.data)?;
+        progress
+            .record(Stage::LookupCells { first: 0, count: 0 }, &state)
+            .map_err(bad)?;
+    }
     let mut ranges: Vec<(u64, Vec<FieldElement>)> = vec![];
     for e in events.iter().filter(|e| ours(&e.keys, "QuotientsComputed")) {
         let first = e.data.first().and_then(|f| u64::try_from(*f).ok());
@@ -344,6 +369,9 @@ async fn resumed_progress(
         };
         progress.record(range, &output).map_err(bad)?;
     }
+    for check in session.checks() {
+        progress.record(check, &[]).map_err(bad)?;
+    }
     Ok(progress)
 }
 
@@ -356,7 +384,10 @@ pub fn stage_calldata(nonce: Felt, sections: &[Vec<FieldElement>]) -> Vec<Felt> 
 
 fn entry_point(stage: Stage) -> &'static str {
     match stage {
-        Stage::Transcript => "begin",
+        Stage::Begin => "begin",
+        Stage::Program { .. } => "absorb_program",
+        Stage::Transcript => "finish_transcript",
+        Stage::LookupCells { .. } => "lookup_cells",
         Stage::Lookup => "check_lookup",
         Stage::Oods => "check_oods",
         Stage::Tree(_) => "check_tree",
@@ -377,7 +408,15 @@ fn proof_queries(proof: &ProofSections) -> usize {
         .map_or(0, |n| n as usize)
 }
 
-/// The transcript stage's output from `SessionStarted`'s data: program hash, output hash, then
+/// An event's only data, a span: its felts after the length.
+fn span_data(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
+    match data.split_first() {
+        Some((len, felts)) if *len == Felt::from(felts.len() as u64) => Ok(from_felts(felts)),
+        _ => Err(ChainError::Rpc("malformed state event".into())),
+    }
+}
+
+/// The transcript stage's output from `TranscriptDrawn`'s data: program hash, output hash, then
 /// the drawn values as a span (the stage puts the two hashes last).
 fn transcript_output(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
     let malformed = || ChainError::Rpc("malformed SessionStarted event".into());

@@ -12,18 +12,22 @@ use crate::ProofSections;
 /// in the Cairo VM, as tests and `stage-steps` run them.
 pub const STAGES_EXECUTABLE: &str = r#"
 use cairn_stwo_verifier::cairo_air::stages::{
-    run_fri, run_lookup, run_oods, run_quotients, run_transcript, run_tree,
+    run_begin, run_fri, run_lookup, run_lookup_cells, run_oods, run_program, run_quotients,
+    run_transcript, run_tree,
 };
 
 #[executable]
 fn main(stage: u32, inputs: Array<Span<felt252>>) -> Array<felt252> {
     let inputs = inputs.span();
     match stage {
-        0 => run_transcript(inputs),
-        1 => run_lookup(inputs),
-        2 => run_oods(inputs),
-        3 => run_tree(inputs),
-        4 => run_quotients(inputs),
+        0 => run_begin(inputs),
+        1 => run_program(inputs),
+        2 => run_transcript(inputs),
+        3 => run_lookup_cells(inputs),
+        4 => run_lookup(inputs),
+        5 => run_oods(inputs),
+        6 => run_tree(inputs),
+        7 => run_quotients(inputs),
         _ => run_fri(inputs),
     }
 }
@@ -32,9 +36,15 @@ fn main(stage: u32, inputs: Array<Span<felt252>>) -> Array<felt252> {
 /// One stage of a staged verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// Statement checks and the whole Fiat-Shamir transcript; must come first.
+    /// Statement checks and the transcript up to the program's cells; must come first.
+    Begin,
+    /// The transcript over program cells `first .. first + count` (ranges in order).
+    Program { first: usize, count: usize },
+    /// The rest of the Fiat-Shamir transcript, once every program cell is in.
     Transcript,
-    /// The lookup sum.
+    /// The lookup sum's part of program cells `first .. first + count` (ranges in order).
+    LookupCells { first: usize, count: usize },
+    /// The whole lookup sum, once every program cell is in.
     Lookup,
     /// The composition at the out-of-domain point.
     Oods,
@@ -47,22 +57,30 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// The index the stage executables in tests dispatch on, and the order of
-    /// `run_transcript .. run_fri`.
+    /// The index the stage executables in tests dispatch on, and the order of `run_begin ..
+    /// run_fri`.
     pub fn index(self) -> usize {
         match self {
-            Stage::Transcript => 0,
-            Stage::Lookup => 1,
-            Stage::Oods => 2,
-            Stage::Tree(_) => 3,
-            Stage::Quotients { .. } => 4,
-            Stage::Fri => 5,
+            Stage::Begin => 0,
+            Stage::Program { .. } => 1,
+            Stage::Transcript => 2,
+            Stage::LookupCells { .. } => 3,
+            Stage::Lookup => 4,
+            Stage::Oods => 5,
+            Stage::Tree(_) => 6,
+            Stage::Quotients { .. } => 7,
+            Stage::Fri => 8,
         }
     }
 
     pub fn name(self) -> String {
         match self {
+            Stage::Begin => "begin".into(),
+            Stage::Program { first, count } => format!("program {first}..{}", first + count),
             Stage::Transcript => "transcript".into(),
+            Stage::LookupCells { first, count } => {
+                format!("lookup cells {first}..{}", first + count)
+            }
             Stage::Lookup => "lookup".into(),
             Stage::Oods => "oods".into(),
             Stage::Tree(t) => format!("tree {t}"),
@@ -72,8 +90,18 @@ impl Stage {
     }
 }
 
+/// How much of a proof one stage takes: a transaction's steps and calldata bound both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageSizes {
+    /// Program cells per `Program` and `LookupCells` stage.
+    pub cells: usize,
+    /// Queries per `Quotients` stage.
+    pub queries: usize,
+}
+
 /// The transcript stage's output: the drawn values every later stage reads (the serialized
-/// `stages::Transcript`), and what the proof states, as the chain names it.
+/// `stages::Transcript`, the program's cell count last), and what the proof states, as the
+/// chain names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transcript {
     pub felts: Vec<FieldElement>,
@@ -100,7 +128,8 @@ impl Transcript {
         let alphas = small(TRANSCRIPT_HEAD)?;
         let positions_at = TRANSCRIPT_HEAD + 1 + 4 * alphas;
         let queries = small(positions_at)?;
-        let end = positions_at + 1 + queries;
+        // Then the program's cell count.
+        let end = positions_at + 1 + queries + 1;
         if output.len() != end + 2 {
             return Err(malformed());
         }
@@ -113,35 +142,29 @@ impl Transcript {
     }
 }
 
-/// Splits `queries` into ranges of at most `per_stage`, in order.
-pub fn quotient_ranges(queries: usize, per_stage: usize) -> Vec<Stage> {
-    (0..queries)
-        .step_by(per_stage.max(1))
-        .map(|first| Stage::Quotients {
-            first,
-            count: per_stage.max(1).min(queries - first),
-        })
-        .collect()
+/// Ranges of at most `per_stage` from `next` up to `end`, in order.
+fn ranges(next: usize, end: usize, per_stage: usize) -> impl Iterator<Item = (usize, usize)> {
+    let per_stage = per_stage.max(1);
+    (next..end)
+        .step_by(per_stage)
+        .map(move |first| (first, per_stage.min(end - first)))
 }
 
-/// Every stage of a proof whose transcript has `queries` queries, in the order a verifier runs
-/// them (the transcript first, FRI after the quotients it reads).
-pub fn all_stages(queries: usize, quotients_per_stage: usize) -> Vec<Stage> {
-    let mut stages = vec![Stage::Transcript, Stage::Lookup, Stage::Oods];
-    stages.extend((0..4).map(Stage::Tree));
-    stages.extend(quotient_ranges(queries, quotients_per_stage));
-    stages.push(Stage::Fri);
-    stages
-}
-
-/// What a staged verification has seen so far: the transcript stage's output, which every
-/// later stage reads, and the quotient ranges' outputs, which FRI reads. Whoever runs the
-/// stages (the Cairo VM, the chain) records each output here; [`ProofSections::stage_inputs`]
-/// derives the next stage's inputs from it.
+/// What a staged verification has done so far: the stages' outputs a later stage reads (the
+/// program and lookup states carried from range to range, the transcript, the quotients FRI
+/// joins) and the checks passed. Whoever runs the stages (the Cairo VM, the chain) records each
+/// output here; [`Progress::remaining`] plans the rest and [`ProofSections::stage_inputs`]
+/// derives each stage's inputs from it.
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
+    /// The latest `program::ProgramState` (serialized; `next` first).
+    program: Option<Vec<FieldElement>>,
     transcript: Option<Transcript>,
+    /// The latest `lookup::LookupState` (serialized; `next` first).
+    lookup: Option<Vec<FieldElement>>,
     quotients: Vec<Vec<FieldElement>>,
+    /// Lookup, oods, the four trees, FRI.
+    checks: Vec<Stage>,
 }
 
 impl Progress {
@@ -149,20 +172,53 @@ impl Progress {
         self.transcript.as_ref()
     }
 
-    /// Records `stage`'s output (what follows its `'ok'`); quotient ranges in query order.
+    /// Records that `stage` passed with `output` (what follows its `'ok'`); ranges in order.
     pub fn record(&mut self, stage: Stage, output: &[FieldElement]) -> Result<(), String> {
         match stage {
+            Stage::Begin | Stage::Program { .. } => self.program = Some(output.to_vec()),
             Stage::Transcript => self.transcript = Some(Transcript::from_output(output)?),
+            Stage::LookupCells { .. } => self.lookup = Some(output.to_vec()),
             Stage::Quotients { .. } => self.quotients.push(output.to_vec()),
-            _ => {}
+            check => self.checks.push(check),
         }
         Ok(())
     }
 
-    /// The stages after the transcript, once it is recorded (see [`all_stages`]).
-    pub fn later_stages(&self, quotients_per_stage: usize) -> Result<Vec<Stage>, String> {
-        let t = self.transcript.as_ref().ok_or("no transcript recorded")?;
-        Ok(all_stages(t.queries, quotients_per_stage)[1..].to_vec())
+    /// The stages still to run, as far as they are known: up to the transcript before it is
+    /// recorded (the query count comes from it), then every check. Ranges start where the
+    /// recorded ones ended.
+    pub fn remaining(&self, proof: &ProofSections, sizes: StageSizes) -> Vec<Stage> {
+        let cells = proof.program_cells();
+        let Some(transcript) = &self.transcript else {
+            let mut stages = vec![];
+            if self.program.is_none() {
+                stages.push(Stage::Begin);
+            }
+            let next = state_next(self.program.as_deref());
+            stages.extend(
+                ranges(next, cells, sizes.cells)
+                    .map(|(first, count)| Stage::Program { first, count }),
+            );
+            stages.push(Stage::Transcript);
+            return stages;
+        };
+        let next = state_next(self.lookup.as_deref());
+        let mut stages: Vec<Stage> = ranges(next, cells, sizes.cells)
+            .map(|(first, count)| Stage::LookupCells { first, count })
+            .collect();
+        let checks = [Stage::Lookup, Stage::Oods]
+            .into_iter()
+            .chain((0..4).map(Stage::Tree));
+        stages.extend(checks.filter(|c| !self.checks.contains(c)));
+        let answered = self.quotients.iter().map(|q| q.len() / 4).sum::<usize>();
+        stages.extend(
+            ranges(answered, transcript.queries, sizes.queries)
+                .map(|(first, count)| Stage::Quotients { first, count }),
+        );
+        if !self.checks.contains(&Stage::Fri) {
+            stages.push(Stage::Fri);
+        }
+        stages
     }
 
     /// Serialized `Array<QM31>` of the quotient stages' outputs (each an array: length, then
@@ -194,16 +250,36 @@ impl ProofSections {
         progress: &Progress,
     ) -> Result<Vec<Vec<FieldElement>>, String> {
         let s = &self.stark;
-        if stage == Stage::Transcript {
-            return Ok(vec![
-                self.statement.clone(),
-                s.config.clone(),
-                s.commitments.clone(),
-                s.sampled_values.clone(),
-                s.proof_of_work.clone(),
-                s.fri_proof.clone(),
-                self.program.clone(),
-            ]);
+        let program_state = || {
+            progress
+                .program
+                .clone()
+                .ok_or_else(|| format!("{} needs the program state", stage.name()))
+        };
+        match stage {
+            Stage::Begin => {
+                return Ok(vec![
+                    self.statement.clone(),
+                    s.config.clone(),
+                    s.commitments.clone(),
+                    vec![FieldElement::from(self.program_cells() as u64)],
+                ])
+            }
+            Stage::Program { first, count } => {
+                return Ok(vec![program_state()?, self.program_range(first, count)?])
+            }
+            Stage::Transcript => {
+                return Ok(vec![
+                    self.statement.clone(),
+                    s.config.clone(),
+                    s.commitments.clone(),
+                    s.sampled_values.clone(),
+                    s.proof_of_work.clone(),
+                    s.fri_proof.clone(),
+                    program_state()?,
+                ])
+            }
+            _ => {}
         }
         let t = progress
             .transcript()
@@ -211,8 +287,19 @@ impl ProofSections {
         let mut inputs = vec![self.statement.clone(), t.felts.clone()];
         let scheme = [s.config.clone(), s.commitments.clone()];
         match stage {
-            Stage::Transcript => unreachable!("handled above"),
-            Stage::Lookup => inputs.push(self.program.clone()),
+            Stage::Begin | Stage::Program { .. } | Stage::Transcript => {
+                unreachable!("handled above")
+            }
+            Stage::LookupCells { first, count } => {
+                inputs.push(progress.lookup.clone().unwrap_or_default());
+                inputs.push(self.program_range(first, count)?);
+            }
+            Stage::Lookup => inputs.push(
+                progress
+                    .lookup
+                    .clone()
+                    .ok_or("lookup needs the lookup state")?,
+            ),
             Stage::Oods => inputs.push(s.sampled_values.clone()),
             Stage::Tree(tree) => {
                 let (values, witness) = s
@@ -243,6 +330,33 @@ impl ProofSections {
         }
         Ok(inputs)
     }
+}
+
+impl ProofSections {
+    /// Program cells `first .. first + count`, compact (`claim::read_section`).
+    pub fn program_range(&self, first: usize, count: usize) -> Result<Vec<FieldElement>, String> {
+        let cells = self
+            .program
+            .get(1 + 2 * first..1 + 2 * (first + count))
+            .ok_or_else(|| {
+                format!(
+                    "program cells {first}..{} of {}",
+                    first + count,
+                    self.program_cells()
+                )
+            })?;
+        let mut felts = vec![FieldElement::from(count as u64)];
+        felts.extend_from_slice(cells);
+        Ok(felts)
+    }
+}
+
+/// The `next` a serialized program or lookup state opens with (0 before any).
+fn state_next(state: Option<&[FieldElement]>) -> usize {
+    state
+        .and_then(|s| s.first())
+        .and_then(|f| u64::try_from(*f).ok())
+        .map_or(0, |n| n as usize)
 }
 
 /// The arguments of [`STAGES_EXECUTABLE`] for `stage` on `sections`.

@@ -414,8 +414,11 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
 // The staged verifier (`cairo_air::stages`), one stage per run as the contract runs them
 // (`verifier::stages::STAGES_EXECUTABLE`).
 
-/// Queries per quotient stage.
-const QUOTIENT_RANGE: usize = 19;
+/// Stage sizes: a few program ranges of the dot product's bytecode, four quotient ranges.
+const SIZES: stages::StageSizes = stages::StageSizes {
+    cells: 150,
+    queries: 19,
+};
 
 /// What one staged verification did: per stage run, its name, steps and reply.
 struct StagedRun {
@@ -433,8 +436,9 @@ impl StagedRun {
     }
 }
 
-/// Runs every stage on `proof` as a staged verifier would: the transcript first, then each check
-/// given the transcript (stopping at a stage that fails).
+/// Runs every stage on `proof` as a staged verifier would: the transcript (begin, program
+/// ranges, transcript) first, then each check given the transcript (stopping at a stage that
+/// fails).
 fn run_stages(proof: &PoseidonProof) -> StagedRun {
     run_stages_from(&|_| proof)
 }
@@ -471,10 +475,16 @@ fn run_stages_from<'a>(proof_for: &dyn Fn(&str) -> &'a PoseidonProof) -> StagedR
         ok
     };
     let mut progress = stages::Progress::default();
-    if run(Stage::Transcript, &mut progress) {
-        for stage in progress.later_stages(QUOTIENT_RANGE).unwrap() {
+    // Up to the transcript, then the checks (planned once the transcript is known).
+    let sections = verifier::ProofSections::new(proof_for("")).unwrap();
+    'plan: loop {
+        let plan = progress.remaining(&sections, SIZES);
+        if plan.is_empty() {
+            break;
+        }
+        for stage in plan {
             if !run(stage, &mut progress) {
-                break;
+                break 'plan;
             }
         }
     }
@@ -491,7 +501,16 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         eprintln!("stage {name}: {steps} steps");
     }
     assert_eq!(staged.rejection(), None, "the honest proof");
-    assert_eq!(staged.runs.len(), 3 + 4 + 4 + 1);
+    let cells = verifier::ProofSections::new(honest)
+        .unwrap()
+        .program_cells();
+    let ranges = cells.div_ceil(SIZES.cells);
+    assert!(ranges >= 2, "{cells} program cells: one range");
+    // begin, program ranges, transcript, lookup ranges, lookup, oods, trees, quotients, fri.
+    assert_eq!(
+        staged.runs.len(),
+        1 + ranges + 1 + ranges + 1 + 1 + 4 + 4 + 1
+    );
     for (name, steps, _) in &staged.runs {
         assert!(*steps < 8_000_000, "stage {name}: {steps} steps");
     }
@@ -517,7 +536,28 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
     queried.stark_proof.0.queried_values[2][5][20] += BaseField::from(1);
     let mut witness = honest.clone();
     witness.stark_proof.0.fri_proof.inner_layers[1].fri_witness[0] += one;
-    let cases: [(&str, &PoseidonProof, &str, &str); 5] = [
+    // A cell of the second program range: the transcript over it, or the lookup sum over it.
+    let mut cell = honest.clone();
+    cell.claim.public_data.public_memory.program[SIZES.cells + 1].1[0] ^= 1;
+    let second = SIZES.cells.min(cells - SIZES.cells);
+    let program_range = Stage::Program {
+        first: SIZES.cells,
+        count: second,
+    }
+    .name();
+    let lookup_range = Stage::LookupCells {
+        first: SIZES.cells,
+        count: second,
+    }
+    .name();
+    let cases: [(&str, &PoseidonProof, &str, &str); 7] = [
+        (
+            &program_range,
+            &cell,
+            "transcript",
+            "cairo_air: interaction pow",
+        ),
+        (&lookup_range, &cell, "lookup", "cairo_air: lookup sum"),
         ("lookup", &sums, "lookup", "cairo_air: lookup sum"),
         ("oods", &sampled, "oods", "stark: oods values mismatch"),
         ("tree 2", &queried, "tree 2", "merkle: root mismatch"),

@@ -7,6 +7,7 @@ use crate::channel::{Channel, ChannelTrait};
 use crate::fields::{M31, QM31, m31, qm31};
 use crate::merkle::hash_leaf;
 use super::layout;
+use super::program::{Packing, SpongeTrait, WordSponge, WordSpongeTrait};
 
 #[derive(Drop, Copy, PartialEq, Debug)]
 pub enum SlotKind {
@@ -122,22 +123,10 @@ fn write_section(cells: Span<(u32, [u32; 8])>, ref output: Array<felt252>) {
 }
 
 /// A memory cell's value as the felt it is.
-fn cell_value(limbs: [u32; 8]) -> felt252 {
+pub fn cell_value(limbs: [u32; 8]) -> felt252 {
     let [a, b, c, d, e, f, g, h] = limbs;
     let (low, high) = (joined([a, b, c, d]), joined([e, f, g, h]));
     u256 { low, high }.try_into().expect('claim: value above P')
-}
-
-/// Poseidon hash of the values of a compact section (`read_section`'s input, unread): the
-/// same as `section_hash` of what it reads, without joining limbs back into felts.
-pub fn compact_section_hash(mut serialized: Span<felt252>) -> Option<felt252> {
-    let n: u32 = (*serialized.pop_front()?).try_into()?;
-    let mut values = array![];
-    for _ in 0..n {
-        let [_, value] = (*serialized.multi_pop_front::<2>()?).unbox();
-        values.append(value);
-    }
-    Option::Some(core::poseidon::poseidon_hash_span(values.span()))
 }
 
 /// Poseidon hash of a memory section's values in address order: how the chain names a program
@@ -299,7 +288,6 @@ pub fn verify_claim(claim: @CairoClaim, interaction: @InteractionClaim) -> Resul
         Option::None => { return Result::Err('cairo_air: claim shape'); },
     }
     verify_builtins(claim)?;
-    verify_program(claim.public_data.public_memory.program.span())?;
     verify_registers(claim.public_data)?;
     verify_relation_uses(claim, slots.span())?;
     // Large value ids lie in [LARGE_MEMORY_VALUE_ID_BASE, P).
@@ -383,7 +371,7 @@ fn check_builtin(claim: Option<(ComponentClaim, u32)>, range: SegmentRange) -> R
 }
 
 /// The entry code the compiler puts before a Cairo executable's main.
-fn verify_program(program: Span<(u32, [u32; 8])>) -> Result<(), felt252> {
+pub fn verify_program(program: Span<(u32, [u32; 8])>) -> Result<(), felt252> {
     if program.len() < 6 {
         return Result::Err('cairo_air: program prologue');
     }
@@ -530,8 +518,11 @@ fn section_words(section: Span<(u32, [u32; 8])>) -> Array<M31> {
     out
 }
 
-/// cairo-air's `FlatClaim::mix_into`: enable bits, log sizes, program length, public data.
-pub fn mix_claim(claim: @CairoClaim, ref channel: Channel) {
+/// cairo-air's `FlatClaim::mix_into` up to the program's cells, for a program of
+/// `program_cells` cells: enable bits, log sizes, program length, then the word stream of the
+/// public data up to the program's ids, which it returns part way (`program::ProgramState`
+/// takes in the ids). `mix_claim_values` ends it.
+pub fn claim_words(claim: @CairoClaim, program_cells: u32, ref channel: Channel) -> WordSponge {
     let slots = layout::slots();
     let mut bits = array![];
     let mut log_sizes = array![];
@@ -556,30 +547,36 @@ pub fn mix_claim(claim: @CairoClaim, ref channel: Channel) {
     mix_u32s_as_felts(ref channel, log_sizes.span());
     let data = claim.public_data;
     let memory = data.public_memory;
-    mix_u32s_as_felts(ref channel, array![memory.program.len()].span());
+    mix_u32s_as_felts(ref channel, array![program_cells].span());
 
-    // Registers, segments, safe-call ids, then the ids of the output and program cells.
+    // Registers, segments, safe-call ids, the ids of the output cells, then (in `ProgramState`)
+    // those of the program cells: one `mix_felts`.
     let (init, last) = (*data.initial_state, *data.final_state);
-    let mut words = array![init.pc.v, init.ap.v, init.fp.v, last.pc.v, last.ap.v, last.fp.v];
+    let mut words = array![init.pc, init.ap, init.fp, last.pc, last.ap, last.fp];
     for s in memory.public_segments.span() {
-        words.append(*s.start_ptr.id);
-        words.append(*s.start_ptr.value);
-        words.append(*s.stop_ptr.id);
-        words.append(*s.stop_ptr.value);
+        words.append(m31(*s.start_ptr.id));
+        words.append(m31(*s.start_ptr.value));
+        words.append(m31(*s.stop_ptr.id));
+        words.append(m31(*s.stop_ptr.value));
     }
     let [id0, id1] = *memory.safe_call_ids;
-    words.append(id0);
-    words.append(id1);
+    words.append(m31(id0));
+    words.append(m31(id1));
     for (id, _) in memory.output.span() {
-        words.append(*id);
+        words.append(m31(*id));
     }
-    for (id, _) in memory.program.span() {
-        words.append(*id);
-    }
-    mix_u32s_as_felts(ref channel, words.span());
-    // Output and program values, each hashed as one Merkle leaf.
-    channel.mix_root(hash_leaf(section_words(memory.output.span()).span()));
-    channel.mix_root(hash_leaf(section_words(memory.program.span()).span()));
+    let mut sponge = SpongeTrait::new();
+    sponge.absorb(channel.digest);
+    let mut ids = WordSpongeTrait::new(Packing::Channel, sponge);
+    ids.absorb_words(words.span());
+    ids
+}
+
+/// The rest of `FlatClaim::mix_into` once the word stream's digest is in the channel: the
+/// output's and the program's values, each hashed as one Merkle leaf.
+pub fn mix_claim_values(claim: @CairoClaim, program_leaf: felt252, ref channel: Channel) {
+    channel.mix_root(hash_leaf(section_words(claim.public_data.public_memory.output.span()).span()));
+    channel.mix_root(program_leaf);
 }
 
 #[generate_trait]

@@ -59,8 +59,8 @@ pub impl LookupElementsImpl of LookupElementsTrait {
 }
 
 /// A sum of fractions kept as one fraction: a single inversion at the end.
-#[derive(Drop, Copy)]
-struct Fraction {
+#[derive(Drop, Copy, Serde, Debug, PartialEq)]
+pub struct Fraction {
     num: QM31,
     den: QM31,
 }
@@ -100,19 +100,47 @@ fn small(value: u32) -> [u32; 8] {
     [value, 0, 0, 0, 0, 0, 0, 0]
 }
 
+/// The lookup sum's program part part way: cells `0 .. next` are in.
+#[derive(Drop, Copy, Serde, Debug, PartialEq)]
+pub struct LookupState {
+    pub next: u32,
+    pub sum: Fraction,
+}
+
+/// Before the program's first cell.
+pub fn lookup_start() -> LookupState {
+    LookupState { next: 0, sum: Fraction { num: QM31Trait::zero(), den: QM31Trait::one() } }
+}
+
+/// Takes in the next program cells, the program's first cell at address `pc`.
+pub fn add_program_cells(
+    ref state: LookupState, elements: @LookupElements, pc: u32, cells: Span<(u32, [u32; 8])>,
+) {
+    let mut f = state.sum;
+    let mut address = pc + state.next;
+    for (id, value) in cells {
+        f = add_memory_cell(f, elements, address, *id, value);
+        address += 1;
+    }
+    state = LookupState { next: state.next + cells.len(), sum: f };
+}
+
 /// The public data's lookup sum: the public memory (program, safe-call frame, segment pointers,
 /// output) and the final state, minus the initial state.
 pub fn public_logup_sum(data: @PublicData, elements: @LookupElements) -> Result<QM31, felt252> {
+    let mut program = lookup_start();
+    add_program_cells(ref program, elements, *data.initial_state.pc.v, data.public_memory.program.span());
+    public_logup_sum_after(data, elements, program.sum)
+}
+
+/// `public_logup_sum` given its program part.
+pub fn public_logup_sum_after(
+    data: @PublicData, elements: @LookupElements, program: Fraction,
+) -> Result<QM31, felt252> {
     let memory = data.public_memory;
-    let pc = *data.initial_state.pc.v;
     let ap = *data.initial_state.ap.v;
     let final_ap = *data.final_state.ap.v;
-    let mut f = Fraction { num: QM31Trait::zero(), den: QM31Trait::one() };
-    let mut i = 0;
-    for (id, value) in memory.program.span() {
-        f = add_memory_cell(f, elements, pc + i, *id, value);
-        i += 1;
-    }
+    let mut f = program;
     let [id0, id1] = *memory.safe_call_ids;
     f = add_memory_cell(f, elements, ap - 2, id0, @small(ap));
     f = add_memory_cell(f, elements, ap - 1, id1, @small(0));
@@ -146,7 +174,13 @@ pub fn public_logup_sum(data: @PublicData, elements: @LookupElements) -> Result<
 pub fn lookup_sum(
     claim: @CairoClaim, elements: @LookupElements, interaction: @InteractionClaim,
 ) -> Result<QM31, felt252> {
-    let mut sum = public_logup_sum(claim.public_data, elements)?;
+    let sum = public_logup_sum(claim.public_data, elements)?;
+    Result::Ok(sum + claimed_sums(interaction))
+}
+
+/// Every component's claimed sum, memory_id_to_big's parts included.
+pub fn claimed_sums(interaction: @InteractionClaim) -> QM31 {
+    let mut sum = QM31Trait::zero();
     for s in interaction.claimed_sums.span() {
         if let Option::Some(x) = s {
             sum = sum + *x;
@@ -155,5 +189,5 @@ pub fn lookup_sum(
     for s in interaction.memory_big_claimed_sums.span() {
         sum = sum + *s;
     }
-    Result::Ok(sum)
+    sum
 }

@@ -1,16 +1,20 @@
 //! A Cairn proof's verification in stages, for a verifier that cannot run it in one go (a
-//! Starknet transaction stops at 10M Cairo steps; the whole verification is ~29M).
+//! Starknet transaction stops at 10M Cairo steps; the whole verification is ~29M, more with a
+//! large program).
 //!
-//! `transcript` replays the whole Fiat-Shamir transcript and returns what it drew
-//! ([`Transcript`]); every other stage checks part of the proof against those values and
-//! changes no randomness, so the checks may run in any order, each in its own transaction, given
-//! the same statement and proof. The proof is valid when the transcript and every check pass:
-//! the lookup sum, the composition at the out-of-domain point, each tree's opening, the
-//! quotients over all queries (in ranges) and FRI on those quotients. `verify_cairo` (the one-go
+//! The Fiat-Shamir transcript runs in three: `begin` (the statement's checks, the transcript up
+//! to the program's cells), `program` over ranges of cells in order (`program::ProgramState`
+//! carries from one to the next) and `transcript`, which returns what the transcript drew
+//! ([`Transcript`]). Every later stage checks part of the proof against those values and changes
+//! no randomness, so the checks may run in any order, each in its own transaction, given the
+//! same statement and proof: the lookup sum (its program part over ranges of cells in order,
+//! `lookup::LookupState` carrying, then the rest), the composition at the out-of-domain point,
+//! each tree's opening, the quotients over all queries (in ranges) and FRI on those quotients.
+//! The proof is valid when the transcript and every check pass. `verify_cairo` (the one-go
 //! verifier) runs the same pieces.
 
 use crate::circle::CirclePoint;
-use crate::fields::{M31, QM31};
+use crate::fields::{M31, QM31, QM31Trait};
 use crate::fri_verifier::{FriProof, FriVerifierTrait};
 use crate::packed::{read_sampled, read_tree, read_tree_range};
 use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
@@ -18,9 +22,13 @@ use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
 };
 use super::air::{CairoAir, CairoAirTrait, air_for_claim};
-use super::claim::{compact_section_hash, read_section, section_hash};
-use super::lookup::{LookupElements, LookupElementsTrait};
-use super::{CairoStatement, CheckedStatement, check_lookup_sum, statement_transcript};
+use super::claim::{read_section, section_hash};
+use super::lookup::{
+    LookupElements, LookupElementsTrait, LookupState, add_program_cells, claimed_sums,
+    lookup_start, public_logup_sum_after,
+};
+use super::program::{ERR_CELLS, ProgramState, absorb_cells};
+use super::{CairoStatement, CheckedStatement, transcript_head, transcript_tail};
 
 pub const ERR_TRANSCRIPT: felt252 = 'stages: transcript shape';
 
@@ -39,20 +47,25 @@ pub struct Transcript {
     pub fri_alphas: Array<QM31>,
     /// The query positions (sorted, distinct).
     pub positions: Array<u32>,
+    /// The program's cells: the lookup stages take in that many.
+    pub program_cells: u32,
 }
 
-/// The statement's checks (but the lookup sum) and the whole transcript: what a proof's first
-/// stage runs. `commitments` are the proof's four tree roots.
+/// The transcript after the program's cells (`state`, all of them in), and the program's hash.
+/// `commitments` are the proof's four tree roots.
 pub fn transcript(
     statement: @CairoStatement,
     config: PcsConfig,
     commitments: Span<felt252>,
+    state: ProgramState,
     sampled_values: Span<Array<Array<QM31>>>,
     proof_of_work: u64,
     fri_proof: FriProof,
-) -> Result<Transcript, felt252> {
-    let CheckedStatement { air, elements, mut channel, mut scheme } = statement_transcript(
-        statement, config, commitments,
+) -> Result<(Transcript, felt252), felt252> {
+    let program_cells = state.cells;
+    let (CheckedStatement { air, elements, mut channel, mut scheme }, program_hash) =
+        transcript_tail(
+        statement, config, commitments, state,
     )?;
     let StarkTranscript { composition_coeff, oods_point, quotient_coeff, fri } =
         crate::stark::transcript(
@@ -62,22 +75,33 @@ pub fn transcript(
     for p in fri.queries() {
         positions.append(*p);
     }
-    Result::Ok(
-        Transcript {
-            z: elements.z,
-            alpha: elements.alpha,
-            composition_coeff,
-            oods_point,
-            quotient_coeff,
-            fri_alphas: fri.alphas(),
-            positions,
-        },
-    )
+    let t = Transcript {
+        z: elements.z,
+        alpha: elements.alpha,
+        composition_coeff,
+        oods_point,
+        quotient_coeff,
+        fri_alphas: fri.alphas(),
+        positions,
+        program_cells,
+    };
+    Result::Ok((t, program_hash))
 }
 
-/// The lookup argument balances under the drawn elements.
-pub fn check_lookup(statement: @CairoStatement, transcript: @Transcript) -> Result<(), felt252> {
-    check_lookup_sum(statement, @LookupElementsTrait::new(*transcript.z, *transcript.alpha))
+/// The lookup argument balances under the drawn elements, given its program part (`state`,
+/// every cell in).
+pub fn check_lookup(
+    statement: @CairoStatement, transcript: @Transcript, state: LookupState,
+) -> Result<(), felt252> {
+    if state.next != *transcript.program_cells {
+        return Result::Err(ERR_CELLS);
+    }
+    let elements = LookupElementsTrait::new(*transcript.z, *transcript.alpha);
+    let public = public_logup_sum_after(statement.claim.public_data, @elements, state.sum)?;
+    if public + claimed_sums(statement.interaction_claim) != QM31Trait::zero() {
+        return Result::Err('cairo_air: lookup sum');
+    }
+    Result::Ok(())
 }
 
 /// The AIR's constraints at the out-of-domain point equal the composition's claimed value.
@@ -183,18 +207,35 @@ fn air_with_params(
 // its input: no felt can move from one input to the next), and replies `['ok', output...]` or
 // `[reason]`.
 
-/// The statement section of every stage holds an empty program section: the program (compact,
-/// `claim::read_section`) is a section of its own, read by the two stages that use it
-/// (transcript and lookup) and by no other.
+/// The statement section of every stage holds an empty program section: the program's cells
+/// (compact, `claim::read_section`) come in ranges, to the `program` and `lookup_cells` stages.
+
+/// Sections: statement, config, commitments, the program's cell count. Output: the
+/// `ProgramState` before the first cell.
+pub fn run_begin(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(begin_entry(inputs))
+}
+
+/// Sections: the `ProgramState` so far, the next cells. Output: the new `ProgramState`.
+pub fn run_program(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(program_entry(inputs))
+}
 
 /// Sections: statement, config, commitments, sampled values (`packed::read_sampled`), proof of
-/// work, FRI proof, program. Output: the `Transcript`, then the Poseidon hashes of the program's bytecode
-/// and of the output (`claim::section_hash`): what the proof states, as the chain names it.
+/// work, FRI proof, the `ProgramState` after the last cell. Output: the `Transcript`, then the
+/// Poseidon hashes of the program's bytecode and of the output (`claim::section_hash`): what
+/// the proof states, as the chain names it.
 pub fn run_transcript(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(transcript_entry(inputs))
 }
 
-/// Sections: statement, transcript, program.
+/// Sections: statement, transcript, the `LookupState` so far (empty before the first cell), the
+/// next cells. Output: the new `LookupState`.
+pub fn run_lookup_cells(inputs: Span<Span<felt252>>) -> Array<felt252> {
+    reply(lookup_cells_entry(inputs))
+}
+
+/// Sections: statement, transcript, the `LookupState` after the last cell.
 pub fn run_lookup(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(lookup_entry(inputs))
 }
@@ -225,6 +266,29 @@ pub fn run_fri(inputs: Span<Span<felt252>>) -> Array<felt252> {
 
 pub const ERR_INPUT: felt252 = 'stages: malformed input';
 
+fn begin_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let config: PcsConfig = read(ref inputs)?;
+    let commitments: Array<felt252> = read(ref inputs)?;
+    let cells: u32 = read(ref inputs)?;
+    done(inputs)?;
+    no_program(@statement)?;
+    let state = transcript_head(@statement, config, commitments.span(), cells)?;
+    let mut out = array![];
+    state.serialize(ref out);
+    Result::Ok(out)
+}
+
+fn program_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let mut state: ProgramState = read(ref inputs)?;
+    let cells = read_cells(ref inputs)?;
+    done(inputs)?;
+    absorb_cells(ref state, cells.span())?;
+    let mut out = array![];
+    state.serialize(ref out);
+    Result::Ok(out)
+}
+
 fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
     let statement: CairoStatement = read(ref inputs)?;
     let config: PcsConfig = read(ref inputs)?;
@@ -234,11 +298,12 @@ fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, f
     done(section)?;
     let pow: u64 = read(ref inputs)?;
     let fri: FriProof = read(ref inputs)?;
-    let program = next(ref inputs)?;
-    let program_hash = compact_section_hash(program).ok_or(ERR_INPUT)?;
-    let statement = with_program(statement, program)?;
+    let state: ProgramState = read(ref inputs)?;
     done(inputs)?;
-    let t = transcript(@statement, config, commitments.span(), sampled.span(), pow, fri)?;
+    no_program(@statement)?;
+    let (t, program_hash) = transcript(
+        @statement, config, commitments.span(), state, sampled.span(), pow, fri,
+    )?;
     let mut out = array![];
     t.serialize(ref out);
     out.append(program_hash);
@@ -246,12 +311,37 @@ fn transcript_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, f
     Result::Ok(out)
 }
 
+fn lookup_cells_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
+    let statement: CairoStatement = read(ref inputs)?;
+    let t: Transcript = read(ref inputs)?;
+    let section = next(ref inputs)?;
+    let mut state = if section.is_empty() {
+        lookup_start()
+    } else {
+        let mut section = section;
+        let state: LookupState = Serde::deserialize(ref section).ok_or(ERR_INPUT)?;
+        done(section)?;
+        state
+    };
+    let cells = read_cells(ref inputs)?;
+    done(inputs)?;
+    if cells.len() > t.program_cells - state.next {
+        return Result::Err(ERR_CELLS);
+    }
+    let elements = LookupElementsTrait::new(t.z, t.alpha);
+    let pc = statement.claim.public_data.initial_state.pc.v;
+    add_program_cells(ref state, @elements, pc, cells.span());
+    let mut out = array![];
+    state.serialize(ref out);
+    Result::Ok(out)
+}
+
 fn lookup_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
     let statement: CairoStatement = read(ref inputs)?;
     let t: Transcript = read(ref inputs)?;
-    let statement = with_program(statement, next(ref inputs)?)?;
+    let state: LookupState = read(ref inputs)?;
     done(inputs)?;
-    check_lookup(@statement, @t)?;
+    check_lookup(@statement, @t, state)?;
     Result::Ok(array![])
 }
 
@@ -326,17 +416,20 @@ fn read<T, +Serde<T>, +Drop<T>>(ref inputs: Span<Span<felt252>>) -> Result<T, fe
     Result::Ok(value)
 }
 
-/// `statement` (whose own program section must be empty) with the program of `section`.
-fn with_program(
-    mut statement: CairoStatement, mut section: Span<felt252>,
-) -> Result<CairoStatement, felt252> {
-    let program = read_section(ref section).ok_or(ERR_INPUT)?;
+/// A range of program cells (compact, `claim::read_section`), the whole section.
+fn read_cells(ref inputs: Span<Span<felt252>>) -> Result<Array<(u32, [u32; 8])>, felt252> {
+    let mut section = next(ref inputs)?;
+    let cells = read_section(ref section).ok_or(ERR_INPUT)?;
     done(section)?;
+    Result::Ok(cells)
+}
+
+/// The statement section comes without the program's cells (they come in ranges).
+fn no_program(statement: @CairoStatement) -> Result<(), felt252> {
     if statement.claim.public_data.public_memory.program.len() != 0 {
         return Result::Err(ERR_INPUT);
     }
-    statement.claim.public_data.public_memory.program = program;
-    Result::Ok(statement)
+    Result::Ok(())
 }
 
 /// The next section.

@@ -77,12 +77,15 @@ fn main() -> Result<()> {
         }
         Ok(())
     };
-    run(Stage::Transcript, &mut progress)?;
-    for stage in progress
-        .later_stages(chain::QUOTIENTS_PER_TX)
-        .map_err(|e| anyhow!(e))?
-    {
-        run(stage, &mut progress)?;
+    // Up to the transcript, then the checks it plans.
+    loop {
+        let plan = progress.remaining(&sections, chain::STAGE_SIZES);
+        if plan.is_empty() {
+            break;
+        }
+        for stage in plan {
+            run(stage, &mut progress)?;
+        }
     }
     if let (Some(n), Some(execution)) = (args.profile, &largest.1) {
         for f in runner::function_profile(&program, execution)?
