@@ -16,13 +16,14 @@ pub const NO_SUCH_STEP: felt252 = 'stages: no such step';
 #[cfg(feature: 'transcript')]
 #[starknet::contract]
 pub mod TranscriptStage {
+    use cairn_stwo_verifier::cairo_air::stages::{run_begin, run_program, run_transcript};
+
     #[storage]
     struct Storage {}
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
         fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
-            use cairn_stwo_verifier::cairo_air::stages::{run_begin, run_program, run_transcript};
             match step {
                 0 => run_begin(inputs),
                 1 => run_program(inputs),
@@ -36,13 +37,14 @@ pub mod TranscriptStage {
 #[cfg(feature: 'lookup')]
 #[starknet::contract]
 pub mod LookupStage {
+    use cairn_stwo_verifier::cairo_air::stages::{run_lookup, run_lookup_cells};
+
     #[storage]
     struct Storage {}
 
     #[abi(embed_v0)]
     impl Stage of super::IStage<ContractState> {
         fn run(self: @ContractState, step: u32, inputs: Span<Span<felt252>>) -> Array<felt252> {
-            use cairn_stwo_verifier::cairo_air::stages::{run_lookup, run_lookup_cells};
             match step {
                 0 => run_lookup_cells(inputs),
                 1 => run_lookup(inputs),

@@ -301,7 +301,7 @@ pub mod Verifier {
         fn lookup_cells(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
             let (key, mut session) = self.open(nonce, inputs, 4);
             if session.lookup_state == 0 {
-                assert(inputs[2].is_empty(), 'verifier: section mismatch');
+                assert((*inputs[2]).is_empty(), 'verifier: section mismatch');
             } else {
                 same(*inputs[2], session.lookup_state);
             }

@@ -170,28 +170,9 @@ pub async fn submit_proof(
         for stage in plan {
             on_stage(done, total, &stage.name());
             let inputs = proof.stage_inputs(stage, &progress).map_err(bad)?;
-            let calldata = stage_calldata(nonce, &inputs);
-            let calldata_felts = calldata.len();
-            let tx = chain
-                .invoke_bounded(verifier, entry_point(stage), calldata, STAGE_BOUNDS)
-                .await?;
-            let output = match stage {
-                Stage::Begin | Stage::Program { .. } => {
-                    span_data(event_data(&tx.events, "ProgramCells")?)?
-                }
-                Stage::Transcript => transcript_output(event_data(&tx.events, "TranscriptDrawn")?)?,
-                Stage::LookupCells { .. } => span_data(event_data(&tx.events, "LookupCells")?)?,
-                Stage::Quotients { .. } => {
-                    quotients_output(event_data(&tx.events, "QuotientsComputed")?)?
-                }
-                _ => vec![],
-            };
+            let (tx, output) = send_stage(chain, verifier, nonce, stage, &inputs).await?;
             progress.record(stage, &output).map_err(bad)?;
-            txs.push(StageTx {
-                stage: stage.name(),
-                calldata_felts,
-                tx,
-            });
+            txs.push(tx);
             done += 1;
         }
     }
@@ -214,6 +195,36 @@ pub async fn submit_proof(
         output_hash: to_felt(transcript.output_hash),
         txs,
     })
+}
+
+/// Sends one stage of session `nonce` with its sections (`ProofSections::stage_inputs`): the
+/// transaction, and the stage's output as the session's events carry it (what
+/// `Progress::record` takes).
+pub async fn send_stage(
+    chain: &Chain,
+    verifier: Felt,
+    nonce: Felt,
+    stage: Stage,
+    inputs: &[Vec<FieldElement>],
+) -> Result<(StageTx, Vec<FieldElement>), ChainError> {
+    let calldata = stage_calldata(nonce, inputs);
+    let calldata_felts = calldata.len();
+    let tx = chain
+        .invoke_bounded(verifier, entry_point(stage), calldata, STAGE_BOUNDS)
+        .await?;
+    let output = match stage {
+        Stage::Begin | Stage::Program { .. } => span_data(event_data(&tx.events, "ProgramCells")?)?,
+        Stage::Transcript => transcript_output(event_data(&tx.events, "TranscriptDrawn")?)?,
+        Stage::LookupCells { .. } => span_data(event_data(&tx.events, "LookupCells")?)?,
+        Stage::Quotients { .. } => quotients_output(event_data(&tx.events, "QuotientsComputed")?)?,
+        _ => vec![],
+    };
+    let tx = StageTx {
+        stage: stage.name(),
+        calldata_felts,
+        tx,
+    };
+    Ok((tx, output))
 }
 
 /// Transactions a whole submission takes: begin, the program ranges, the transcript, the

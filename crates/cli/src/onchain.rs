@@ -203,7 +203,7 @@ pub fn submit(a: SubmitArgs) -> Result<()> {
                 .expect("template"),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
-        bar.set_message("transcript");
+        bar.set_message("begin");
         let submission =
             chain::submit_proof(&chain, contract, &sections, nonce, |done, total, name| {
                 bar.set_length(total as u64);
@@ -216,7 +216,7 @@ pub fn submit(a: SubmitArgs) -> Result<()> {
         let (mut gas, mut calldata) = (0u64, 0usize);
         for s in &submission.txs {
             println!(
-                "{:<16} tx {:#x}  L2 gas {:>12}  calldata {:>6} felts",
+                "{:<24} tx {:#x}  L2 gas {:>12}  calldata {:>6} felts",
                 s.stage, s.tx.hash, s.tx.l2_gas, s.calldata_felts
             );
             gas += s.tx.l2_gas;

@@ -160,11 +160,12 @@ fn tampered(from: &Path, to: &Path, tamper: impl FnOnce(&mut prover::PoseidonPro
     prover::write_chain_proof(&proof, to, prover::ProofFormat::Binary).unwrap();
 }
 
-/// Stage C end to end: an ONNX model (a linear layer, 3,039 cells of bytecode) is transpiled, proven for the chain, the
-/// verifier deployed on a devnet and the proof verified there stage by stage; the registered
-/// fact names the program (Poseidon of its bytecode, recomputed here) and the output (from the
-/// run). Tampered proofs are rejected on chain with the verifier's reason; a session cannot be
-/// replayed; a stage fed data its session did not see is refused.
+/// Stage C end to end: an ONNX model (a linear layer, 3,039 cells of bytecode: two ranges of
+/// cells) is transpiled, proven for the chain, the verifier deployed on a devnet and the proof
+/// verified there stage by stage; the registered fact names the program (Poseidon of its
+/// bytecode, recomputed here) and the output (from the run). Tampered proofs are rejected on
+/// chain with the verifier's reason; a session cannot be replayed; a stage fed data its session
+/// did not see is refused; a lookup over other cells than the transcript's is refused.
 #[test]
 fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     let tmp = tempfile::tempdir().unwrap();
@@ -290,17 +291,6 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("is finished"), "{}", stderr(&o));
 
-    // A program too large for the stages is refused before anything is sent.
-    let big = t.join("big.proof");
-    tampered(&proof, &big, |p| {
-        let program = &mut p.claim.public_data.public_memory.program;
-        let last = *program.last().unwrap();
-        program.extend(std::iter::repeat_n(last, chain::MAX_PROGRAM_CELLS));
-    });
-    let o = submit(&big, Some("100"));
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("Nothing was sent"), "{}", stderr(&o));
-
     // Tampered proofs: each rejected on chain by the stage that checks what was changed.
     let cases: [(&str, &str, Tamper); 3] = [
         (
@@ -339,54 +329,101 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     }
 
     // Stages outside an open session, or fed data the session did not see, are refused.
-    let sections =
-        verifier::ProofSections::new(&prover::read_chain_proof(&proof).unwrap()).unwrap();
-    let transcript_inputs = sections
-        .stage_inputs(
-            verifier::stages::Stage::Transcript,
-            &verifier::stages::Progress::default(),
-        )
-        .unwrap();
-    let calldata = |nonce: u64, inputs: &[Vec<verifier::FieldElement>]| {
-        chain::stage_calldata(chain::Felt::from(nonce), inputs)
-    };
+    use verifier::stages::{Progress, Stage};
+    let honest = prover::read_chain_proof(&proof).unwrap();
+    let sections = verifier::ProofSections::new(&honest).unwrap();
     let verifier_address = chain::Felt::from_hex(&verifier).unwrap();
-    let invoke = |function: &str, data: Vec<chain::Felt>| match rt.block_on(chain.invoke_bounded(
-        verifier_address,
-        function,
-        data,
-        chain::STAGE_BOUNDS,
-    )) {
-        Ok(_) => String::new(),
-        Err(e) => e.to_string(),
+    // Sends `stage` of session `nonce` with `inputs`: its output, or the revert reason.
+    let send = |nonce: u64, stage: Stage, inputs: &[Vec<verifier::FieldElement>]| {
+        rt.block_on(chain::send_stage(
+            &chain,
+            verifier_address,
+            chain::Felt::from(nonce),
+            stage,
+            inputs,
+        ))
+        .map(|(_, output)| output)
+        .map_err(|e| e.to_string())
     };
-    // Lookup inputs: the statement, a transcript (any: the statement is checked first), the
-    // program.
-    let mut lookup = vec![
-        sections.statement.clone(),
-        vec![verifier::FieldElement::ONE],
-        sections.program.clone(),
-    ];
-    let err = invoke("check_lookup", calldata(0, &lookup));
+    let refused = |nonce: u64, stage: Stage, inputs: &[Vec<verifier::FieldElement>]| {
+        send(nonce, stage, inputs).expect_err("accepted")
+    };
+    let begin_inputs = sections
+        .stage_inputs(Stage::Begin, &Progress::default())
+        .unwrap();
+    // Lookup inputs: the statement, a transcript and a state (any: the session is checked
+    // first).
+    let one = vec![verifier::FieldElement::ONE];
+    let lookup = [sections.statement.clone(), one.clone(), one.clone()];
+    let err = refused(0, Stage::Lookup, &lookup);
     assert!(err.contains("verifier: session finished"), "{err}");
-    let err = invoke("check_lookup", calldata(77, &lookup));
+    let err = refused(77, Stage::Lookup, &lookup);
     assert!(err.contains("verifier: no such session"), "{err}");
-    assert_eq!(invoke("begin", calldata(9, &transcript_inputs)), "");
-    lookup[0][5] += verifier::FieldElement::ONE;
-    let err = invoke("check_lookup", calldata(9, &lookup));
-    assert!(err.contains("verifier: section mismatch"), "{err}");
-    let err = invoke("begin", calldata(0, &transcript_inputs));
+    let err = refused(0, Stage::Begin, &begin_inputs);
     assert!(err.contains("verifier: session exists"), "{err}");
 
-    // `cairn submit` resumes session 9 (begun above): the same fact, without a second `begin`.
+    // Session 9 begun by hand, with its first range of program cells.
+    let mut progress = Progress::default();
+    let first_range = Stage::Program {
+        first: 0,
+        count: chain::PROGRAM_CELLS_PER_TX,
+    };
+    for stage in [Stage::Begin, first_range] {
+        let inputs = sections.stage_inputs(stage, &progress).unwrap();
+        let output = send(9, stage, &inputs).unwrap();
+        progress.record(stage, &output).unwrap();
+    }
+    let err = refused(9, Stage::Lookup, &lookup);
+    assert!(err.contains("verifier: no transcript yet"), "{err}");
+    // A program state other than the session's.
+    let second_range = progress.remaining(&sections, chain::STAGE_SIZES)[0];
+    let mut inputs = sections.stage_inputs(second_range, &progress).unwrap();
+    inputs[0][3] += verifier::FieldElement::ONE;
+    let err = refused(9, second_range, &inputs);
+    assert!(err.contains("verifier: section mismatch"), "{err}");
+
+    // `cairn submit` resumes session 9: the same fact, from the second range of cells.
     let o = submit(&proof, Some("9"));
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let resumed = stdout(&o);
     assert_eq!(field(&resumed, "fact:"), format!("{fact:#x}"));
+    for skipped in ["begin ", &format!("{} ", first_range.name())] {
+        assert!(
+            !resumed.lines().any(|l| l.starts_with(skipped)),
+            "{resumed}"
+        );
+    }
     assert!(
-        !resumed.lines().any(|l| l.starts_with("transcript ")),
+        resumed
+            .lines()
+            .any(|l| l.starts_with(&format!("{} ", second_range.name()))),
         "{resumed}"
     );
+
+    // The lookup sum over other cells than the transcript's (a cell of the first range
+    // changed) is refused when the lookup is checked: session 10.
+    let mut other = honest.clone();
+    other.claim.public_data.public_memory.program[100].1[0] ^= 1;
+    let other = verifier::ProofSections::new(&other).unwrap();
+    let mut progress = Progress::default();
+    loop {
+        let plan = progress.remaining(&sections, chain::STAGE_SIZES);
+        let Some(&stage) = plan.first() else { break };
+        if stage == Stage::Lookup {
+            break;
+        }
+        let fed = match stage {
+            Stage::LookupCells { first: 0, .. } => &other,
+            _ => &sections,
+        };
+        let inputs = fed.stage_inputs(stage, &progress).unwrap();
+        let output = send(10, stage, &inputs).unwrap();
+        progress.record(stage, &output).unwrap();
+    }
+    let inputs = sections.stage_inputs(Stage::Lookup, &progress).unwrap();
+    let err = refused(10, Stage::Lookup, &inputs);
+    assert!(err.contains("verifier: program mismatch"), "{err}");
+
     // A session begun with another proof is not resumed: session 3 began with the tampered FRI
     // proof and failed at FRI.
     let o = submit(&proof, Some("3"));
