@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # The end-to-end demo: an ONNX model (a small CNN built with the onnx package) is transpiled to
-# Cairo, run in the Cairo VM and compared with a float run, proven with Stwo, and the proof is
-# verified (a tampered copy must be rejected). Then on chain: a linear ONNX model is transpiled and
-# proven for the chain, Cairn's verifier deployed on a local devnet and the proof verified there,
-# stage by stage, until its fact is in the registry. (The CNN's program, 16k cells, is beyond what
-# the on-chain stages take yet: docs/ONCHAIN.md, "Limits".)
+# Cairo, run in the Cairo VM and compared with a float run, proven with Stwo for the chain, and
+# the proof is verified off chain (a tampered copy must be rejected). Then on chain: Cairn's
+# verifier deployed on a local devnet and the same proof verified there, stage by stage, until
+# its fact is in the registry.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CAIRN="$ROOT/target/release/cairn"
@@ -13,15 +12,16 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 
 echo "== build the model (onnx helper API) and a random input"
-python3 "$ROOT/scripts/models/make_models.py" "$OUT" tiny_cnn linear
+python3 "$ROOT/scripts/models/make_models.py" "$OUT" tiny_cnn
 MODEL="$OUT/tiny_cnn"
 echo "== transpile (the input stays private: only its Poseidon hash is public)"
 "$CAIRN" transpile "$MODEL/model.onnx" -o "$OUT/tiny_cnn_cairo" --calibrate "$MODEL/input.json" \
   --input-visibility hashed
 echo "== run (and compare with a float run)"
 "$CAIRN" run "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --output "$OUT/out.json" --compare
-echo "== prove"
-"$CAIRN" prove "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --proof "$OUT/tiny_cnn.proof"
+echo "== prove, for the chain (Poseidon252 channel: minutes)"
+"$CAIRN" prove "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --proof "$OUT/tiny_cnn.proof" \
+  --for-chain
 echo "== verify"
 "$CAIRN" verify "$OUT/tiny_cnn.proof" --program "$OUT/tiny_cnn_cairo"
 echo "== the data owner's commitment (equals the proven input commitment)"
@@ -39,10 +39,7 @@ if "$CAIRN" verify "$OUT/tampered.proof"; then
 fi
 echo "tampered proof rejected, as it must be"
 
-echo "== on chain: transpile a linear model and prove it for the chain (Poseidon252 channel: minutes)"
-"$CAIRN" transpile "$OUT/linear/model.onnx" -o "$OUT/linear_cairo" --calibrate "$OUT/linear/input.json"
-"$CAIRN" prove "$OUT/linear_cairo" --input "$OUT/linear/input.json" --proof "$OUT/linear.proof" --for-chain
-echo "== start a local devnet"
+echo "== on chain: start a local devnet"
 "$CAIRN" devnet --accounts 1 > "$OUT/devnet.log" 2>&1 &
 DEVNET=$!
 trap 'kill -INT $DEVNET 2>/dev/null || true; wait $DEVNET 2>/dev/null || true' EXIT
@@ -56,9 +53,9 @@ echo "== deploy the verifier (declares its stage classes and registry)"
 "$CAIRN" deploy | tee "$OUT/deploy.txt"
 VERIFIER="$(sed -n 's/^verifier: //p' "$OUT/deploy.txt")"
 echo "== submit the proof: one transaction per stage, then the fact is registered"
-"$CAIRN" submit "$OUT/linear.proof" --contract "$VERIFIER"
+"$CAIRN" submit "$OUT/tiny_cnn.proof" --contract "$VERIFIER"
 echo "== submit it again in the same, finished session (must be refused)"
-if "$CAIRN" submit "$OUT/linear.proof" --contract "$VERIFIER" 2> "$OUT/replay.txt"; then
+if "$CAIRN" submit "$OUT/tiny_cnn.proof" --contract "$VERIFIER" 2> "$OUT/replay.txt"; then
   echo "demo: a replayed session was accepted" >&2
   exit 1
 fi
