@@ -10,7 +10,7 @@ use core::poseidon::hades_permutation;
 use crate::channel::pack_m31s;
 use crate::fields::{M31, m31};
 use crate::merkle::pack_block;
-use super::claim::{cell_value, felt_words, verify_program};
+use super::claim::{cell_value, felt_words, read_section, verify_program};
 
 /// `poseidon_hash_span` part way through: items go in pairs, an odd one waits for the next.
 #[derive(Drop, Copy, Serde, Debug, PartialEq)]
@@ -146,6 +146,34 @@ pub fn start(cells: u32, ids: WordSponge) -> ProgramState {
 pub fn absorb_cells(
     ref state: ProgramState, cells: Span<(u32, [u32; 8])>,
 ) -> Result<(), felt252> {
+    let mut values = array![];
+    for (_, value) in cells {
+        values.append(cell_value(*value));
+    }
+    absorb(ref state, cells, values.span())
+}
+
+/// `absorb_cells` of a compact section (`claim::read_section`), whose values are felts already.
+pub fn absorb_compact(ref state: ProgramState, section: Span<felt252>) -> Option<Result<(), felt252>> {
+    let mut reader = section;
+    let cells = read_section(ref reader)?;
+    if !reader.is_empty() {
+        return Option::None;
+    }
+    // After the length: id, value, id, value...
+    let mut values = array![];
+    let mut rest = section.slice(1, section.len() - 1);
+    while let Option::Some(pair) = rest.multi_pop_front::<2>() {
+        let [_, value] = (*pair).unbox();
+        values.append(value);
+    }
+    Option::Some(absorb(ref state, cells.span(), values.span()))
+}
+
+/// Takes in `cells`, whose values as felts are `values`.
+fn absorb(
+    ref state: ProgramState, cells: Span<(u32, [u32; 8])>, values: Span<felt252>,
+) -> Result<(), felt252> {
     if cells.len() > state.cells - state.next {
         return Result::Err(ERR_CELLS);
     }
@@ -157,7 +185,9 @@ pub fn absorb_cells(
     for (id, value) in cells {
         ids.append(m31(*id));
         felt_words(value, ref words);
-        state.hash.absorb(cell_value(*value));
+    }
+    for value in values {
+        state.hash.absorb(*value);
     }
     state.ids.absorb_words(ids.span());
     state.leaf.absorb_words(words.span());

@@ -27,7 +27,7 @@ use super::lookup::{
     LookupElements, LookupElementsTrait, LookupState, add_program_cells, claimed_sums,
     lookup_start, public_logup_sum_after,
 };
-use super::program::{ERR_CELLS, ProgramState, absorb_cells};
+use super::program::{ERR_CELLS, ProgramState, absorb_compact};
 use super::{CairoStatement, CheckedStatement, transcript_head, transcript_tail};
 
 pub const ERR_TRANSCRIPT: felt252 = 'stages: transcript shape';
@@ -281,9 +281,9 @@ fn begin_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt25
 
 fn program_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252> {
     let mut state: ProgramState = read(ref inputs)?;
-    let cells = read_cells(ref inputs)?;
+    let cells = next(ref inputs)?;
     done(inputs)?;
-    absorb_cells(ref state, cells.span())?;
+    absorb_compact(ref state, cells).ok_or(ERR_INPUT)??;
     let mut out = array![];
     state.serialize(ref out);
     Result::Ok(out)
