@@ -96,7 +96,8 @@ pub trait IVerifier<TState> {
     /// Sections: statement, transcript, config, commitments, claimed values, first, count, the
     /// four trees' queried values.
     fn quotients(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
-    /// Sections: statement, transcript, config, commitments, FRI proof, all quotients.
+    /// Sections: statement, transcript, config, commitments, FRI proof without its layers'
+    /// witnesses and decommitments (as `finish_transcript` read it), those, all quotients.
     fn check_fri(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     fn session(self: @TState, submitter: ContractAddress, nonce: felt252) -> Session;
     fn registry(self: @TState) -> ContractAddress;
@@ -361,11 +362,11 @@ pub mod Verifier {
         }
 
         fn check_fri(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
-            let (key, session) = self.open(nonce, inputs, 6);
+            let (key, session) = self.open(nonce, inputs, 7);
             same_scheme(inputs, @session);
             same(*inputs[4], session.fri);
             assert(session.next_query == session.queries, 'verifier: quotients missing');
-            let mut answers = *inputs[5];
+            let mut answers = *inputs[6];
             let count = answers.pop_front().expect('verifier: quotients');
             assert(small_felt(*count) == session.queries, 'verifier: quotients');
             assert(chain_answers(0, answers) == session.answers, 'verifier: quotients mismatch');

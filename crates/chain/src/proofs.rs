@@ -150,6 +150,7 @@ pub async fn submit_proof(
     mut on_stage: impl FnMut(usize, usize, &str),
 ) -> Result<Submission, ChainError> {
     let bad = |e: String| ChainError::Rpc(format!("proof sections: {e}"));
+    check_components(proof)?;
     let mut progress = match Session::read(chain, verifier, nonce).await? {
         Some(session) => {
             session.check_resumable(nonce, proof)?;
@@ -227,6 +228,27 @@ pub async fn send_stage(
     Ok((tx, output))
 }
 
+/// The on-chain verifier has constraints for the components Cairn's models use without hashing
+/// (`air_codegen::cairo_claim::SUPPORTED`); a proof with others would revert at `begin`.
+fn check_components(proof: &ProofSections) -> Result<(), ChainError> {
+    let supported = air_codegen::cairo_claim::SUPPORTED;
+    let missing: Vec<&str> = proof
+        .components
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !supported.contains(c))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ChainError::Rpc(format!(
+        "the proof uses components the on-chain verifier has no constraints for yet: {} (a \
+         model with a hashed or private input or weights uses the Poseidon builtin; \
+         docs/ONCHAIN.md, \"Limits\"). Nothing was sent.",
+        missing.join(", ")
+    )))
+}
+
 /// Transactions a whole submission takes: begin, the program ranges, the transcript, the
 /// lookup ranges, the lookup, oods and tree checks, the quotient ranges, FRI.
 pub fn planned_stages(proof: &ProofSections) -> usize {
@@ -236,8 +258,8 @@ pub fn planned_stages(proof: &ProofSections) -> usize {
 
 /// A session as the verifier's `session` view returns it (`Session`'s fields in order).
 struct Session {
-    /// statement, config, commitments (from `begin`), claimed values, FRI proof (0 until the
-    /// transcript is drawn).
+    /// statement, config, commitments (from `begin`), claimed values, FRI commitments (0 until
+    /// the transcript is drawn).
     hashes: [Felt; 5],
     transcript: Felt,
     passed: u64,
@@ -313,7 +335,7 @@ impl Session {
             &proof.stark.config,
             &proof.stark.commitments,
             &proof.stark.sampled_values,
-            &proof.stark.fri_proof,
+            &proof.stark.fri_commitments,
         ]
         .map(|section| section_hash(&to_felts(section)));
         let same = ours

@@ -291,6 +291,20 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("is finished"), "{}", stderr(&o));
 
+    // A proof with a component the on-chain verifier has no constraints for is refused before
+    // anything is sent.
+    let unsupported = t.join("unsupported.proof");
+    tampered(&proof, &unsupported, |p| {
+        p.claim.generic_opcode = Some(cairo_air::components::generic_opcode::Claim { log_size: 4 });
+    });
+    let o = submit(&unsupported, Some("100"));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("generic_opcode") && err.contains("Nothing was sent"),
+        "{err}"
+    );
+
     // Tampered proofs: each rejected on chain by the stage that checks what was changed.
     let cases: [(&str, &str, Tamper); 3] = [
         (

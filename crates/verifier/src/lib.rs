@@ -58,6 +58,8 @@ pub struct ProofSections {
     /// The public memory's program section (compact: length, then id and value per cell).
     pub program: Vec<FieldElement>,
     pub stark: StarkSections,
+    /// The claim's components (cairo-air's field names), memory_id_to_big included.
+    pub components: Vec<String>,
 }
 
 impl ProofSections {
@@ -75,6 +77,7 @@ impl ProofSections {
             statement,
             program,
             stark: StarkSections::new(&proof.stark_proof.0),
+            components: claim_components(&proof.claim)?,
         })
     }
 
@@ -134,6 +137,17 @@ fn compact_section(cells: &[(u32, [u32; 8])], out: &mut Vec<FieldElement>) -> Re
     Ok(())
 }
 
+/// The components a claim holds: its fields (but the public data) that are present.
+fn claim_components(claim: &CairoClaim) -> Result<Vec<String>, String> {
+    let json = serde_json::to_value(claim).map_err(|e| format!("the claim as JSON: {e}"))?;
+    let fields = json.as_object().ok_or("the claim is not a JSON object")?;
+    Ok(fields
+        .iter()
+        .filter(|(name, value)| *name != "public_data" && !value.is_null())
+        .map(|(name, _)| name.clone())
+        .collect())
+}
+
 /// A STARK proof's parts, each serialized as `pcs::CommitmentSchemeProof` reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StarkSections {
@@ -148,6 +162,12 @@ pub struct StarkSections {
     pub queried_values: Vec<Vec<FieldElement>>,
     pub proof_of_work: Vec<FieldElement>,
     pub fri_proof: Vec<FieldElement>,
+    /// The FRI proof with each layer's witness and decommitment empty: what the transcript
+    /// reads (roots, last layer), a fraction of the whole.
+    pub fri_commitments: Vec<FieldElement>,
+    /// Each layer's witness and decommitment (`stages::FriDecommitment`, first layer first):
+    /// what FRI's check adds to `fri_commitments`.
+    pub fri_decommitments: Vec<FieldElement>,
 }
 
 impl StarkSections {
@@ -182,6 +202,27 @@ impl StarkSections {
                 .collect(),
             proof_of_work: serialized(&|o| proof.proof_of_work.serialize(o)),
             fri_proof: serialized(&|o| proof.fri_proof.serialize(o)),
+            fri_commitments: serialized(&|o| {
+                let mut commit_part = proof.fri_proof.clone();
+                for layer in std::iter::once(&mut commit_part.first_layer)
+                    .chain(commit_part.inner_layers.iter_mut())
+                {
+                    layer.fri_witness.clear();
+                    layer.decommitment.hash_witness.clear();
+                }
+                commit_part.serialize(o)
+            }),
+            fri_decommitments: serialized(&|o| {
+                let fri = &proof.fri_proof;
+                let layers: Vec<_> = std::iter::once(&fri.first_layer)
+                    .chain(&fri.inner_layers)
+                    .collect();
+                layers.len().serialize(o);
+                for layer in layers {
+                    layer.fri_witness.serialize(o);
+                    layer.decommitment.serialize(o);
+                }
+            }),
         }
     }
 

@@ -275,7 +275,7 @@ impl ProofSections {
                     s.commitments.clone(),
                     s.sampled_values.clone(),
                     s.proof_of_work.clone(),
-                    s.fri_proof.clone(),
+                    s.fri_commitments.clone(),
                     program_state()?,
                 ])
             }
@@ -325,7 +325,11 @@ impl ProofSections {
             }
             Stage::Fri => {
                 inputs.extend(scheme);
-                inputs.extend([s.fri_proof.clone(), progress.joined_answers()?]);
+                inputs.extend([
+                    s.fri_commitments.clone(),
+                    s.fri_decommitments.clone(),
+                    progress.joined_answers()?,
+                ]);
             }
         }
         Ok(inputs)

@@ -15,7 +15,7 @@
 
 use crate::circle::CirclePoint;
 use crate::fields::{M31, QM31, QM31Trait};
-use crate::fri_verifier::{FriProof, FriVerifierTrait};
+use crate::fri_verifier::{FriLayerProof, FriProof, FriVerifierTrait};
 use crate::packed::{read_sampled, read_tree, read_tree_range};
 use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
 use crate::stark::{
@@ -258,8 +258,9 @@ pub fn run_quotients(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(quotients_entry(inputs))
 }
 
-/// Sections: statement, transcript, config, commitments, FRI proof, the quotients at all
-/// queries.
+/// Sections: statement, transcript, config, commitments, FRI proof without its layers'
+/// witnesses and decommitments (what the transcript read), those ([`FriDecommitment`] per
+/// layer, the first layer first), the quotients at all queries.
 pub fn run_fri(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(fri_entry(inputs))
 }
@@ -402,6 +403,8 @@ fn fri_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252>
     let config: PcsConfig = read(ref inputs)?;
     let commitments: Array<felt252> = read(ref inputs)?;
     let fri: FriProof = read(ref inputs)?;
+    let decommitments: Array<FriDecommitment> = read(ref inputs)?;
+    let fri = with_decommitments(fri, decommitments)?;
     let answers: Array<QM31> = read(ref inputs)?;
     done(inputs)?;
     check_fri(@statement, @t, config, commitments.span(), fri, answers.span())?;
@@ -414,6 +417,45 @@ fn read<T, +Serde<T>, +Drop<T>>(ref inputs: Span<Span<felt252>>) -> Result<T, fe
     let value = Serde::deserialize(ref section).ok_or(ERR_INPUT)?;
     done(section)?;
     Result::Ok(value)
+}
+
+/// One FRI layer's witness and decommitment: the part of `FriLayerProof` only FRI's check reads
+/// (the transcript reads the roots and the last layer, a fraction of the proof).
+#[derive(Drop, Serde, Debug)]
+pub struct FriDecommitment {
+    pub fri_witness: Array<QM31>,
+    pub decommitment: Array<felt252>,
+}
+
+/// `fri` (whose layers' witnesses and decommitments must be empty) with `decommitments`, one per
+/// layer.
+fn with_decommitments(
+    fri: FriProof, decommitments: Array<FriDecommitment>,
+) -> Result<FriProof, felt252> {
+    let FriProof { first_layer, inner_layers, last_layer_poly } = fri;
+    if decommitments.len() != inner_layers.len() + 1 {
+        return Result::Err(ERR_INPUT);
+    }
+    let mut parts = decommitments.span();
+    let first_layer = with_decommitment(first_layer, parts.pop_front().unwrap())?;
+    let mut layers = array![];
+    for layer in inner_layers {
+        layers.append(with_decommitment(layer, parts.pop_front().unwrap())?);
+    }
+    Result::Ok(FriProof { first_layer, inner_layers: layers, last_layer_poly })
+}
+
+fn with_decommitment(
+    layer: FriLayerProof, part: @FriDecommitment,
+) -> Result<FriLayerProof, felt252> {
+    if layer.fri_witness.len() != 0 || layer.decommitment.len() != 0 {
+        return Result::Err(ERR_INPUT);
+    }
+    let mut fri_witness = array![];
+    fri_witness.append_span(part.fri_witness.span());
+    let mut decommitment = array![];
+    decommitment.append_span(part.decommitment.span());
+    Result::Ok(FriLayerProof { fri_witness, decommitment, commitment: layer.commitment })
 }
 
 /// A range of program cells (compact, `claim::read_section`), the whole section.
