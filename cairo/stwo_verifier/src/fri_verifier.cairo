@@ -22,6 +22,7 @@ pub const ERR_INNER_EVALS: felt252 = 'fri: inner layer evaluations';
 pub const ERR_INNER_COMMITMENT: felt252 = 'fri: inner layer commitment';
 pub const ERR_LAST_DEGREE: felt252 = 'fri: last layer degree';
 pub const ERR_LAST_EVALS: felt252 = 'fri: last layer evaluations';
+pub const ERR_LAYER_RANGE: felt252 = 'fri: layer range';
 
 #[derive(Copy, Drop, Debug, PartialEq, Serde)]
 pub struct FriConfig {
@@ -187,60 +188,99 @@ pub impl FriVerifierImpl of FriVerifierTrait {
 
     /// The decommit phase, given the first layer's values at the sampled positions.
     fn decommit(self: FriVerifier, first_layer_query_evals: Span<QM31>) -> Result<(), felt252> {
+        let layers = self.inner_layers.len() + 1;
+        let _ = self.decommit_layers(0, layers, first_layer_query_evals)?;
+        Result::Ok(())
+    }
+
+    /// Layers `first .. first + count` of the decommit phase (0 the first layer, then the inner
+    /// ones), given the values at layer `first`'s query positions; a range that ends with the
+    /// last inner layer checks the last layer's polynomial too and returns `None`, any other the
+    /// values layer `first + count` must hold at its positions. Only the range's layers'
+    /// witnesses and decommitments are read.
+    fn decommit_layers(
+        self: FriVerifier, first: u32, count: u32, query_evals: Span<QM31>,
+    ) -> Result<Option<Array<QM31>>, felt252> {
         let FriVerifier {
             config, first_log_size, first_alpha, first_layer, inner_layers, last_coset, last_coeffs,
             queries,
         } = self;
+        let n_inner = inner_layers.len();
+        let end = first + count;
+        if count == 0 || end > n_inner + 1 {
+            return Result::Err(ERR_LAYER_RANGE);
+        }
         let mut positions = queries.expect('fri: queries not sampled');
         let fold_step = config.fold_step;
+        let mut evals = array![];
+        evals.append_span(query_evals);
 
         // First layer: circle evaluation, folded into a line then fold_step - 1 more times.
-        let first = match open_layer(
-            @first_layer, positions, first_layer_query_evals, first_log_size, fold_step,
-        ) {
-            Result::Ok(subsets) => subsets,
-            Result::Err(LayerError::Evaluations) => { return Result::Err(ERR_FIRST_EVALS); },
-            Result::Err(LayerError::Commitment) => { return Result::Err(ERR_FIRST_COMMITMENT); },
-        };
-        let half = CosetTrait::half_odds(first_log_size - 1);
-        let mut evals = array![];
-        for subset in first {
-            let initial = circle_domain_index_at(@half, subset.initial_index);
-            let fold_half = CosetTrait::new(initial, fold_step - 1);
-            let line = fold_circle_into_line(subset.values, @fold_half, first_alpha);
-            evals
-                .append(
-                    if fold_step == 1 {
-                        *line.at(0)
-                    } else {
-                        fold_coset(line.span(), fold_half, first_alpha * first_alpha)
-                    },
-                );
+        if first == 0 {
+            let subsets = match open_layer(
+                @first_layer, positions, evals.span(), first_log_size, fold_step,
+            ) {
+                Result::Ok(subsets) => subsets,
+                Result::Err(LayerError::Evaluations) => { return Result::Err(ERR_FIRST_EVALS); },
+                Result::Err(LayerError::Commitment) => {
+                    return Result::Err(ERR_FIRST_COMMITMENT);
+                },
+            };
+            let half = CosetTrait::half_odds(first_log_size - 1);
+            evals = array![];
+            for subset in subsets {
+                let initial = circle_domain_index_at(@half, subset.initial_index);
+                let fold_half = CosetTrait::new(initial, fold_step - 1);
+                let line = fold_circle_into_line(subset.values, @fold_half, first_alpha);
+                evals
+                    .append(
+                        if fold_step == 1 {
+                            *line.at(0)
+                        } else {
+                            fold_coset(line.span(), fold_half, first_alpha * first_alpha)
+                        },
+                    );
+            }
         }
         positions = queries::fold(positions, fold_step).span();
 
-        // Inner layers: line evaluations folded fold_step times each.
-        for layer in inner_layers {
-            let subsets = match open_layer(
-                @layer.proof, positions, evals.span(), layer.coset.log_size, layer.fold_step,
-            ) {
-                Result::Ok(subsets) => subsets,
-                Result::Err(LayerError::Evaluations) => { return Result::Err(ERR_INNER_EVALS); },
-                Result::Err(LayerError::Commitment) => {
-                    return Result::Err(ERR_INNER_COMMITMENT);
-                },
-            };
-            evals = array![];
-            for subset in subsets {
-                let initial = layer.coset.index_at(subset.initial_index);
-                evals
-                    .append(
-                        fold_coset(
-                            subset.values, CosetTrait::new(initial, layer.fold_step), layer.alpha,
-                        ),
-                    );
+        // Inner layers: line evaluations folded fold_step times each; those before the range
+        // only fold the positions.
+        let mut i = 1;
+        for layer in inner_layers.span() {
+            if i >= end {
+                break;
             }
-            positions = queries::fold(positions, layer.fold_step).span();
+            if i >= first {
+                let subsets = match open_layer(
+                    layer.proof, positions, evals.span(), *layer.coset.log_size, *layer.fold_step,
+                ) {
+                    Result::Ok(subsets) => subsets,
+                    Result::Err(LayerError::Evaluations) => {
+                        return Result::Err(ERR_INNER_EVALS);
+                    },
+                    Result::Err(LayerError::Commitment) => {
+                        return Result::Err(ERR_INNER_COMMITMENT);
+                    },
+                };
+                evals = array![];
+                for subset in subsets {
+                    let initial = layer.coset.index_at(subset.initial_index);
+                    evals
+                        .append(
+                            fold_coset(
+                                subset.values,
+                                CosetTrait::new(initial, *layer.fold_step),
+                                *layer.alpha,
+                            ),
+                        );
+                }
+            }
+            positions = queries::fold(positions, *layer.fold_step).span();
+            i += 1;
+        }
+        if end <= n_inner {
+            return Result::Ok(Option::Some(evals));
         }
 
         // Last layer: each folded value is the last layer polynomial at its point.
@@ -251,7 +291,7 @@ pub impl FriVerifierImpl of FriVerifierTrait {
                 return Result::Err(ERR_LAST_EVALS);
             }
         }
-        Result::Ok(())
+        Result::Ok(Option::None)
     }
 }
 

@@ -61,6 +61,10 @@ pub struct Session {
     /// first cells) and its sections of cells, chained as `program_cells`.
     pub lookup_state: felt252,
     pub lookup_cells: felt252,
+    /// FRI's next layer to check, and the hash of the values it must hold (the section the
+    /// range before returned).
+    pub fri_layer: u32,
+    pub fri_evals: felt252,
     /// The checks passed (`LOOKUP`, `OODS`, `TREE << t`, `FRI`) and `FINISHED`.
     pub passed: u32,
     /// The registered fact once finished.
@@ -97,7 +101,9 @@ pub trait IVerifier<TState> {
     /// four trees' queried values.
     fn quotients(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, config, commitments, FRI proof without its layers'
-    /// witnesses and decommitments (as `finish_transcript` read it), those, all quotients.
+    /// witnesses and decommitments (as `finish_transcript` read it), the range's first layer,
+    /// its layers' witnesses and decommitments, the values at its first layer (all quotients
+    /// for layer 0). Ranges in order; the one that checks the last layer passes FRI.
     fn check_fri(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     fn session(self: @TState, submitter: ContractAddress, nonce: felt252) -> Session;
     fn registry(self: @TState) -> ContractAddress;
@@ -137,6 +143,7 @@ pub mod Verifier {
         ProgramCells: ProgramCells,
         TranscriptDrawn: TranscriptDrawn,
         LookupCells: LookupCells,
+        FriLayersChecked: FriLayersChecked,
         StagePassed: StagePassed,
         QuotientsComputed: QuotientsComputed,
         ProofVerified: ProofVerified,
@@ -161,6 +168,18 @@ pub mod Verifier {
         #[key]
         pub nonce: felt252,
         pub state: Span<felt252>,
+    }
+
+    /// FRI's layers checked up to `next_layer`: the values it must hold (an `Array<QM31>`
+    /// serialized), the next range's last section.
+    #[derive(Drop, starknet::Event)]
+    pub struct FriLayersChecked {
+        #[key]
+        pub submitter: ContractAddress,
+        #[key]
+        pub nonce: felt252,
+        pub next_layer: u32,
+        pub evals: Span<felt252>,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -246,6 +265,8 @@ pub mod Verifier {
                         answers: 0,
                         lookup_state: 0,
                         lookup_cells: 0,
+                        fri_layer: 0,
+                        fri_evals: 0,
                         passed: 0,
                         fact: 0,
                     },
@@ -362,16 +383,41 @@ pub mod Verifier {
         }
 
         fn check_fri(ref self: ContractState, nonce: felt252, inputs: Span<Span<felt252>>) {
-            let (key, session) = self.open(nonce, inputs, 7);
+            let (key, mut session) = self.open(nonce, inputs, 8);
             same_scheme(inputs, @session);
             same(*inputs[4], session.fri);
-            assert(session.next_query == session.queries, 'verifier: quotients missing');
-            let mut answers = *inputs[6];
-            let count = answers.pop_front().expect('verifier: quotients');
-            assert(small_felt(*count) == session.queries, 'verifier: quotients');
-            assert(chain_answers(0, answers) == session.answers, 'verifier: quotients mismatch');
-            run(self.stages.fri.read(), CHECK, inputs);
-            self.pass(key, session, FRI, nonce, 'fri');
+            let first = small(*inputs[5]);
+            assert(first == session.fri_layer, 'verifier: fri layer range');
+            if first == 0 {
+                assert(session.next_query == session.queries, 'verifier: quotients missing');
+                let mut answers = *inputs[7];
+                let count = answers.pop_front().expect('verifier: quotients');
+                assert(small_felt(*count) == session.queries, 'verifier: quotients');
+                assert(
+                    chain_answers(0, answers) == session.answers, 'verifier: quotients mismatch',
+                );
+            } else {
+                same(*inputs[7], session.fri_evals);
+            }
+            let mut output = run(self.stages.fri.read(), CHECK, inputs);
+            let finished = *output.pop_front().expect('verifier: fri output');
+            if finished == 1 {
+                self.pass(key, session, FRI, nonce, 'fri');
+            } else {
+                let layers = *(*inputs[6]).at(0);
+                session.fri_layer = first + small_felt(layers);
+                session.fri_evals = poseidon_hash_span(output);
+                self
+                    .emit(
+                        FriLayersChecked {
+                            submitter: get_caller_address(),
+                            nonce,
+                            next_layer: session.fri_layer,
+                            evals: output,
+                        },
+                    );
+                self.pass(key, session, 0, nonce, 'fri layers');
+            }
         }
 
         fn session(self: @ContractState, submitter: ContractAddress, nonce: felt252) -> Session {

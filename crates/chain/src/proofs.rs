@@ -28,7 +28,12 @@ pub const PROGRAM_CELLS_PER_TX: usize = 1_800;
 pub const STAGE_SIZES: StageSizes = StageSizes {
     cells: PROGRAM_CELLS_PER_TX,
     queries: QUOTIENTS_PER_TX,
+    fri_felts: FRI_FELTS_PER_TX,
 };
+
+/// Felts of FRI layer decommitments per `check_fri` transaction: with the statement, the
+/// transcript and FRI's commit part, under 5,000.
+pub const FRI_FELTS_PER_TX: usize = 3_500;
 
 /// Resource bounds of one stage: far above what a stage uses, so the 10M-step cap decides.
 pub const STAGE_BOUNDS: Bounds = Bounds {
@@ -218,6 +223,7 @@ pub async fn send_stage(
         Stage::Transcript => transcript_output(event_data(&tx.events, "TranscriptDrawn")?)?,
         Stage::LookupCells { .. } => span_data(event_data(&tx.events, "LookupCells")?)?,
         Stage::Quotients { .. } => quotients_output(event_data(&tx.events, "QuotientsComputed")?)?,
+        Stage::Fri { .. } => fri_output(&tx.events)?,
         _ => vec![],
     };
     let tx = StageTx {
@@ -253,7 +259,8 @@ fn check_components(proof: &ProofSections) -> Result<(), ChainError> {
 /// lookup ranges, the lookup, oods and tree checks, the quotient ranges, FRI.
 pub fn planned_stages(proof: &ProofSections) -> usize {
     let ranges = proof.program_cells().div_ceil(PROGRAM_CELLS_PER_TX);
-    1 + 2 * ranges + 1 + 1 + 1 + 4 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX) + 1
+    let fri = proof.fri_ranges(0, FRI_FELTS_PER_TX).len();
+    1 + 2 * ranges + 1 + 1 + 1 + 4 + proof_queries(proof).div_ceil(QUOTIENTS_PER_TX) + fri
 }
 
 /// A session as the verifier's `session` view returns it (`Session`'s fields in order).
@@ -281,7 +288,7 @@ impl Session {
             .await?;
         let small = |f: &Felt| u64::try_from(*f).unwrap_or(u64::MAX);
         match felts.as_slice() {
-            [statement, config, commitments, _program_state, _program_cells, sampled, fri, transcript, _program_hash, _output_hash, _queries, _next_query, _answers, _lookup_state, _lookup_cells, passed, fact] => {
+            [statement, config, commitments, _program_state, _program_cells, sampled, fri, transcript, _program_hash, _output_hash, _queries, _next_query, _answers, _lookup_state, _lookup_cells, _fri_layer, _fri_evals, passed, fact] => {
                 Ok((*statement != Felt::ZERO).then(|| Session {
                     hashes: [*statement, *config, *commitments, *sampled, *fri],
                     transcript: *transcript,
@@ -300,14 +307,10 @@ impl Session {
         self.passed & FINISHED != 0 && self.fact != Felt::ZERO
     }
 
-    /// The checks passed, by their bits.
+    /// The checks passed, by their bits (FRI's apart: `resumed_progress`).
     fn checks(&self) -> Vec<Stage> {
         let mut checks = vec![];
-        for (bit, check) in [
-            (LOOKUP, Stage::Lookup),
-            (OODS, Stage::Oods),
-            (FRI, Stage::Fri),
-        ] {
+        for (bit, check) in [(LOOKUP, Stage::Lookup), (OODS, Stage::Oods)] {
             if self.passed & bit != 0 {
                 checks.push(check);
             }
@@ -402,6 +405,21 @@ async fn resumed_progress(
         };
         progress.record(range, &output).map_err(bad)?;
     }
+    if session.passed & FRI != 0 {
+        let done = [FieldElement::ONE, FieldElement::ZERO];
+        progress
+            .record(Stage::Fri { first: 0, count: 0 }, &done)
+            .map_err(bad)?;
+    } else if let Some(e) = latest("FriLayersChecked") {
+        let next = e.data.first().and_then(|f| u64::try_from(*f).ok());
+        let range = Stage::Fri {
+            first: 0,
+            count: next.unwrap_or(0) as usize,
+        };
+        let mut output = vec![FieldElement::ZERO];
+        output.extend(from_felts(e.data.get(1..).unwrap_or_default()));
+        progress.record(range, &output).map_err(bad)?;
+    }
     for check in session.checks() {
         progress.record(check, &[]).map_err(bad)?;
     }
@@ -425,7 +443,7 @@ fn entry_point(stage: Stage) -> &'static str {
         Stage::Oods => "check_oods",
         Stage::Tree(_) => "check_tree",
         Stage::Quotients { .. } => "quotients",
-        Stage::Fri => "check_fri",
+        Stage::Fri { .. } => "check_fri",
     }
 }
 
@@ -439,6 +457,24 @@ fn proof_queries(proof: &ProofSections) -> usize {
         .get(3)
         .and_then(|f| u64::try_from(*f).ok())
         .map_or(0, |n| n as usize)
+}
+
+/// A FRI range's output (`stages::run_fri`): not finished and the next range's values when it
+/// emitted `FriLayersChecked` (data: next layer, the values), else finished.
+fn fri_output(events: &[Event]) -> Result<Vec<FieldElement>, ChainError> {
+    let key = get_selector_from_name("FriLayersChecked").expect("ASCII");
+    match events.iter().find(|e| e.keys.first() == Some(&key)) {
+        Some(e) => {
+            let evals = e
+                .data
+                .get(1..)
+                .ok_or_else(|| ChainError::Rpc("malformed FriLayersChecked event".into()))?;
+            let mut output = vec![FieldElement::ZERO];
+            output.extend(from_felts(evals));
+            Ok(output)
+        }
+        None => Ok(vec![FieldElement::ONE, FieldElement::ZERO]),
+    }
 }
 
 /// An event's only data, a span: its felts after the length.

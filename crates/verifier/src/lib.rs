@@ -166,8 +166,8 @@ pub struct StarkSections {
     /// reads (roots, last layer), a fraction of the whole.
     pub fri_commitments: Vec<FieldElement>,
     /// Each layer's witness and decommitment (`stages::FriDecommitment`, first layer first):
-    /// what FRI's check adds to `fri_commitments`.
-    pub fri_decommitments: Vec<FieldElement>,
+    /// what FRI's checks add to `fri_commitments`, a range of layers at a time.
+    pub fri_layers: Vec<Vec<FieldElement>>,
 }
 
 impl StarkSections {
@@ -212,17 +212,15 @@ impl StarkSections {
                 }
                 commit_part.serialize(o)
             }),
-            fri_decommitments: serialized(&|o| {
-                let fri = &proof.fri_proof;
-                let layers: Vec<_> = std::iter::once(&fri.first_layer)
-                    .chain(&fri.inner_layers)
-                    .collect();
-                layers.len().serialize(o);
-                for layer in layers {
-                    layer.fri_witness.serialize(o);
-                    layer.decommitment.serialize(o);
-                }
-            }),
+            fri_layers: std::iter::once(&proof.fri_proof.first_layer)
+                .chain(&proof.fri_proof.inner_layers)
+                .map(|layer| {
+                    serialized(&|o| {
+                        layer.fri_witness.serialize(o);
+                        layer.decommitment.serialize(o);
+                    })
+                })
+                .collect(),
         }
     }
 

@@ -52,8 +52,9 @@ pub enum Stage {
     Tree(usize),
     /// The quotients at queries `first .. first + count`.
     Quotients { first: usize, count: usize },
-    /// FRI on the quotients of all queries.
-    Fri,
+    /// FRI's layers `first .. first + count` (0 the first layer; ranges in order), the first
+    /// range on the quotients of all queries, the last checking the last layer.
+    Fri { first: usize, count: usize },
 }
 
 impl Stage {
@@ -69,7 +70,7 @@ impl Stage {
             Stage::Oods => 5,
             Stage::Tree(_) => 6,
             Stage::Quotients { .. } => 7,
-            Stage::Fri => 8,
+            Stage::Fri { .. } => 8,
         }
     }
 
@@ -85,7 +86,7 @@ impl Stage {
             Stage::Oods => "oods".into(),
             Stage::Tree(t) => format!("tree {t}"),
             Stage::Quotients { first, count } => format!("quotients {first}..{}", first + count),
-            Stage::Fri => "fri".into(),
+            Stage::Fri { first, count } => format!("fri layers {first}..{}", first + count),
         }
     }
 }
@@ -97,6 +98,8 @@ pub struct StageSizes {
     pub cells: usize,
     /// Queries per `Quotients` stage.
     pub queries: usize,
+    /// Felts of FRI layer decommitments per `Fri` stage (a layer more if one alone is larger).
+    pub fri_felts: usize,
 }
 
 /// The transcript stage's output: the drawn values every later stage reads (the serialized
@@ -163,7 +166,12 @@ pub struct Progress {
     /// The latest `lookup::LookupState` (serialized; `next` first).
     lookup: Option<Vec<FieldElement>>,
     quotients: Vec<Vec<FieldElement>>,
-    /// Lookup, oods, the four trees, FRI.
+    /// FRI's next layer, and the values it must hold (serialized `Array<QM31>`) once the
+    /// first range is checked.
+    fri_next: usize,
+    fri_evals: Option<Vec<FieldElement>>,
+    fri_done: bool,
+    /// Lookup, oods, the four trees.
     checks: Vec<Stage>,
 }
 
@@ -179,6 +187,16 @@ impl Progress {
             Stage::Transcript => self.transcript = Some(Transcript::from_output(output)?),
             Stage::LookupCells { .. } => self.lookup = Some(output.to_vec()),
             Stage::Quotients { .. } => self.quotients.push(output.to_vec()),
+            Stage::Fri { first, count } => {
+                // Whether the last layer is checked, then the next range's values.
+                let (finished, evals) = output.split_first().ok_or("empty fri output")?;
+                if *finished == FieldElement::ONE {
+                    self.fri_done = true;
+                } else {
+                    self.fri_next = first + count;
+                    self.fri_evals = Some(evals.to_vec());
+                }
+            }
             check => self.checks.push(check),
         }
         Ok(())
@@ -215,8 +233,13 @@ impl Progress {
             ranges(answered, transcript.queries, sizes.queries)
                 .map(|(first, count)| Stage::Quotients { first, count }),
         );
-        if !self.checks.contains(&Stage::Fri) {
-            stages.push(Stage::Fri);
+        if !self.fri_done {
+            stages.extend(
+                proof
+                    .fri_ranges(self.fri_next, sizes.fri_felts)
+                    .into_iter()
+                    .map(|(first, count)| Stage::Fri { first, count }),
+            );
         }
         stages
     }
@@ -323,12 +346,26 @@ impl ProofSections {
                 ]);
                 inputs.extend(s.queried_values.iter().cloned());
             }
-            Stage::Fri => {
+            Stage::Fri { first, count } => {
+                let layers = s.fri_layers.get(first..first + count).ok_or_else(|| {
+                    format!("the proof has no FRI layers {first}..{}", first + count)
+                })?;
+                let mut decommitments = vec![FieldElement::from(count as u64)];
+                layers.iter().for_each(|l| decommitments.extend(l));
+                let evals = if first == 0 {
+                    progress.joined_answers()?
+                } else {
+                    progress
+                        .fri_evals
+                        .clone()
+                        .ok_or("fri layers need the values of the range before")?
+                };
                 inputs.extend(scheme);
                 inputs.extend([
                     s.fri_commitments.clone(),
-                    s.fri_decommitments.clone(),
-                    progress.joined_answers()?,
+                    vec![FieldElement::from(first as u64)],
+                    decommitments,
+                    evals,
                 ]);
             }
         }
@@ -337,6 +374,24 @@ impl ProofSections {
 }
 
 impl ProofSections {
+    /// FRI's layers from `next` in ranges of at most `felts` felts of decommitments (at least
+    /// one layer each).
+    pub fn fri_ranges(&self, next: usize, felts: usize) -> Vec<(usize, usize)> {
+        let layers = &self.stark.fri_layers;
+        let mut ranges = vec![];
+        let mut first = next;
+        while first < layers.len() {
+            let (mut count, mut size) = (1, layers[first].len());
+            while first + count < layers.len() && size + layers[first + count].len() <= felts {
+                size += layers[first + count].len();
+                count += 1;
+            }
+            ranges.push((first, count));
+            first += count;
+        }
+        ranges
+    }
+
     /// Program cells `first .. first + count`, compact (`claim::read_section`).
     pub fn program_range(&self, first: usize, count: usize) -> Result<Vec<FieldElement>, String> {
         let cells = self

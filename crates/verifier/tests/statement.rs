@@ -414,10 +414,12 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
 // The staged verifier (`cairo_air::stages`), one stage per run as the contract runs them
 // (`verifier::stages::STAGES_EXECUTABLE`).
 
-/// Stage sizes: a few program ranges of the dot product's bytecode, four quotient ranges.
+/// Stage sizes: a few program ranges of the dot product's bytecode, four quotient ranges,
+/// several ranges of FRI layers.
 const SIZES: stages::StageSizes = stages::StageSizes {
     cells: 150,
     queries: 19,
+    fri_felts: 2_000,
 };
 
 /// What one staged verification did: per stage run, its name, steps and reply.
@@ -501,16 +503,25 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         eprintln!("stage {name}: {steps} steps");
     }
     assert_eq!(staged.rejection(), None, "the honest proof");
-    let cells = verifier::ProofSections::new(honest)
-        .unwrap()
-        .program_cells();
+    let sections = verifier::ProofSections::new(honest).unwrap();
+    let cells = sections.program_cells();
     let ranges = cells.div_ceil(SIZES.cells);
     assert!(ranges >= 2, "{cells} program cells: one range");
+    let fri_ranges = sections.fri_ranges(0, SIZES.fri_felts);
+    assert!(fri_ranges.len() >= 2, "FRI in one range: {fri_ranges:?}");
     // begin, program ranges, transcript, lookup ranges, lookup, oods, trees, quotients, fri.
     assert_eq!(
         staged.runs.len(),
-        1 + ranges + 1 + ranges + 1 + 1 + 4 + 4 + 1
+        1 + ranges + 1 + ranges + 1 + 1 + 4 + 4 + fri_ranges.len()
     );
+    // The FRI range holding layer `layer`.
+    let fri_stage = |layer: usize| {
+        let (first, count) = *fri_ranges
+            .iter()
+            .find(|(first, count)| (*first..first + count).contains(&layer))
+            .unwrap();
+        Stage::Fri { first, count }.name()
+    };
     for (name, steps, _) in &staged.runs {
         assert!(*steps < 8_000_000, "stage {name}: {steps} steps");
     }
@@ -550,6 +561,7 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         count: second,
     }
     .name();
+    let (fri_first, fri_inner) = (fri_stage(0), fri_stage(2));
     let cases: [(&str, &PoseidonProof, &str, &str); 7] = [
         (
             &program_range,
@@ -565,10 +577,16 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         (
             "quotients 19..38",
             &queried,
-            "fri",
+            &fri_first,
             "fri: first layer commitment",
         ),
-        ("fri", &witness, "fri", "fri: inner layer commitment"),
+        // Inner layer 1 is FRI's layer 2.
+        (
+            &fri_inner,
+            &witness,
+            &fri_inner,
+            "fri: inner layer commitment",
+        ),
     ];
     for (stage, tampered, failing, reason) in cases {
         let staged = run_stages_from(&|name| if name == stage { tampered } else { honest });

@@ -158,21 +158,26 @@ pub fn quotients(
         )
 }
 
-/// FRI's decommitment, given the quotients at all queries (`answers`, in position order).
-pub fn check_fri(
+/// FRI's decommitment of layers `first ..` (as many as `fri_proof` has decommitments for; 0
+/// the first layer), given the values at layer `first`'s queries: the quotients at all queries
+/// (in position order) for the first layer, else what the range before returned. `None` once
+/// the last layer is checked, else the values the next layer must hold.
+pub fn check_fri_layers(
     statement: @CairoStatement,
     transcript: @Transcript,
     config: PcsConfig,
     commitments: Span<felt252>,
     fri_proof: FriProof,
-    answers: Span<QM31>,
-) -> Result<(), felt252> {
+    first: u32,
+    count: u32,
+    evals: Span<QM31>,
+) -> Result<Option<Array<QM31>>, felt252> {
     let (_, scheme) = scheme_of(statement, config, commitments)?;
     let mut fri = FriVerifierTrait::build(
         config.fri_config, fri_proof, scheme.fri_log_degree_bound()?, transcript.fri_alphas.span(),
     )?;
     fri.set_queries(transcript.positions.span());
-    fri.decommit(answers)
+    fri.decommit_layers(first, count, evals)
 }
 
 /// The claim's AIR (without lookup parameters) and the commitment scheme's four trees.
@@ -259,8 +264,11 @@ pub fn run_quotients(inputs: Span<Span<felt252>>) -> Array<felt252> {
 }
 
 /// Sections: statement, transcript, config, commitments, FRI proof without its layers'
-/// witnesses and decommitments (what the transcript read), those ([`FriDecommitment`] per
-/// layer, the first layer first), the quotients at all queries.
+/// witnesses and decommitments (what the transcript read), the first layer of the range (0: FRI's
+/// first layer), the range's layers' witnesses and decommitments ([`FriDecommitment`] each), the
+/// values at the range's first layer (the quotients at all queries for layer 0). Output:
+/// whether the last layer is checked, then the values the next range takes (an array, empty
+/// after the last layer).
 pub fn run_fri(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(fri_entry(inputs))
 }
@@ -403,12 +411,27 @@ fn fri_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252>
     let config: PcsConfig = read(ref inputs)?;
     let commitments: Array<felt252> = read(ref inputs)?;
     let fri: FriProof = read(ref inputs)?;
+    let first: u32 = read(ref inputs)?;
     let decommitments: Array<FriDecommitment> = read(ref inputs)?;
-    let fri = with_decommitments(fri, decommitments)?;
-    let answers: Array<QM31> = read(ref inputs)?;
+    let count = decommitments.len();
+    let fri = with_decommitments(fri, first, decommitments)?;
+    let evals: Array<QM31> = read(ref inputs)?;
     done(inputs)?;
-    check_fri(@statement, @t, config, commitments.span(), fri, answers.span())?;
-    Result::Ok(array![])
+    let next = check_fri_layers(
+        @statement, @t, config, commitments.span(), fri, first, count, evals.span(),
+    )?;
+    let mut out = array![];
+    match next {
+        Option::Some(values) => {
+            out.append(0);
+            values.serialize(ref out);
+        },
+        Option::None => {
+            out.append(1);
+            out.append(0);
+        },
+    }
+    Result::Ok(out)
 }
 
 /// Deserializes the next section, which must hold exactly one `T`.
@@ -427,30 +450,50 @@ pub struct FriDecommitment {
     pub decommitment: Array<felt252>,
 }
 
-/// `fri` (whose layers' witnesses and decommitments must be empty) with `decommitments`, one per
-/// layer.
+/// `fri` (whose layers' witnesses and decommitments must be empty) with `decommitments` for
+/// layers `first ..` (0 the first layer, then the inner ones).
 fn with_decommitments(
-    fri: FriProof, decommitments: Array<FriDecommitment>,
+    fri: FriProof, first: u32, decommitments: Array<FriDecommitment>,
 ) -> Result<FriProof, felt252> {
     let FriProof { first_layer, inner_layers, last_layer_poly } = fri;
-    if decommitments.len() != inner_layers.len() + 1 {
+    let end = first + decommitments.len();
+    if decommitments.len() == 0 || end > inner_layers.len() + 1 {
         return Result::Err(ERR_INPUT);
     }
     let mut parts = decommitments.span();
-    let first_layer = with_decommitment(first_layer, parts.pop_front().unwrap())?;
+    let first_layer = if first == 0 {
+        with_decommitment(first_layer, parts.pop_front().unwrap())?
+    } else {
+        empty_layer(first_layer)?
+    };
     let mut layers = array![];
+    let mut i = 1;
     for layer in inner_layers {
-        layers.append(with_decommitment(layer, parts.pop_front().unwrap())?);
+        layers
+            .append(
+                if i >= first && i < end {
+                    with_decommitment(layer, parts.pop_front().unwrap())?
+                } else {
+                    empty_layer(layer)?
+                },
+            );
+        i += 1;
     }
     Result::Ok(FriProof { first_layer, inner_layers: layers, last_layer_poly })
+}
+
+/// A layer as the transcript reads it: its root only.
+fn empty_layer(layer: FriLayerProof) -> Result<FriLayerProof, felt252> {
+    if layer.fri_witness.len() != 0 || layer.decommitment.len() != 0 {
+        return Result::Err(ERR_INPUT);
+    }
+    Result::Ok(layer)
 }
 
 fn with_decommitment(
     layer: FriLayerProof, part: @FriDecommitment,
 ) -> Result<FriLayerProof, felt252> {
-    if layer.fri_witness.len() != 0 || layer.decommitment.len() != 0 {
-        return Result::Err(ERR_INPUT);
-    }
+    let layer = empty_layer(layer)?;
     let mut fri_witness = array![];
     fri_witness.append_span(part.fri_witness.span());
     let mut decommitment = array![];
