@@ -67,9 +67,27 @@ pub fn verify(
     height: u32,
     positions: Span<u32>,
     rows: Span<Span<M31>>,
-    mut witness: Span<felt252>,
+    witness: Span<felt252>,
 ) -> Result<(), felt252> {
     if positions.len() != rows.len() {
+        return Result::Err('merkle: rows != positions');
+    }
+    let mut leaves = array![];
+    for row in rows {
+        leaves.append(hash_leaf(*row));
+    }
+    verify_leaves(root, height, positions, leaves.span(), witness)
+}
+
+/// `verify` given the rows' leaf hashes.
+pub fn verify_leaves(
+    root: felt252,
+    height: u32,
+    positions: Span<u32>,
+    leaves: Span<felt252>,
+    mut witness: Span<felt252>,
+) -> Result<(), felt252> {
+    if positions.len() != leaves.len() {
         return Result::Err('merkle: rows != positions');
     }
     if positions.is_empty() {
@@ -88,7 +106,7 @@ pub fn verify(
             return Result::Err('merkle: positions not sorted');
         }
         prev = pos64;
-        layer.append((pos, hash_leaf(*rows.at(k))));
+        layer.append((pos, *leaves.at(k)));
     }
     for _ in 0..height {
         let mut next: Array<(u32, felt252)> = array![];

@@ -228,6 +228,34 @@ pub fn read_tree(ref serialized: Span<felt252>) -> Option<Array<Array<M31>>> {
     Option::Some(columns)
 }
 
+/// A tree's values at a range of queries, row by row: its column count, then the rows' values
+/// (each row all columns) as one packed column. Returns them per column, as `read_tree`.
+pub fn read_rows(ref serialized: Span<felt252>) -> Option<Array<Array<M31>>> {
+    let n_columns: u32 = Serde::deserialize(ref serialized)?;
+    let flat = read_column(ref serialized)?;
+    if n_columns == 0 {
+        return if flat.is_empty() {
+            Option::Some(array![])
+        } else {
+            Option::None
+        };
+    }
+    let (n_rows, rest) = DivRem::div_rem(flat.len(), n_columns.try_into().unwrap());
+    if rest != 0 {
+        return Option::None;
+    }
+    let flat = flat.span();
+    let mut columns = array![];
+    for c in 0..n_columns {
+        let mut column = array![];
+        for r in 0..n_rows {
+            column.append(*flat.at(r * n_columns + c));
+        }
+        columns.append(column);
+    }
+    Option::Some(columns)
+}
+
 pub fn write_trees(trees: @Array<Array<Array<M31>>>, ref output: Array<felt252>) {
     output.append(trees.len().into());
     for tree in trees.span() {

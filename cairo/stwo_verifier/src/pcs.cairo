@@ -254,12 +254,47 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         values: Span<Array<M31>>,
         witness: Span<felt252>,
     ) -> Result<(), felt252> {
+        let leaves = self.tree_leaves(t, values, positions.len())?;
+        self.open_leaves(t, positions, leaves.span(), witness)
+    }
+
+    /// The leaf hashes of tree `t`'s rows at `count` queries (`values` per column, one per
+    /// query): what `open_leaves` checks.
+    fn tree_leaves(
+        self: @CommitmentSchemeVerifier, t: u32, values: Span<Array<M31>>, count: u32,
+    ) -> Result<Array<felt252>, felt252> {
         let trees = self.trees.span();
         if t >= trees.len() {
             return Result::Err(ERR_SHAPE);
         }
         let tree = *trees.at(t);
-        check_columns(tree, values, positions.len())?;
+        check_columns(tree, values, count)?;
+        let order = sort_by_key(tree.log_sizes);
+        let mut leaves = array![];
+        for q in 0..count {
+            let mut row = array![];
+            for c in order {
+                row.append(*values.at(*c).at(q));
+            }
+            leaves.append(merkle::hash_leaf(row.span()));
+        }
+        Result::Ok(leaves)
+    }
+
+    /// Tree `t`'s decommitment at the query positions, given each query's leaf hash (in query
+    /// order; queries at one tree position must have equal leaves).
+    fn open_leaves(
+        self: @CommitmentSchemeVerifier,
+        t: u32,
+        positions: Span<u32>,
+        leaves: Span<felt252>,
+        witness: Span<felt252>,
+    ) -> Result<(), felt252> {
+        let trees = self.trees.span();
+        if t >= trees.len() || leaves.len() != positions.len() {
+            return Result::Err(ERR_SHAPE);
+        }
+        let tree = *trees.at(t);
         if tree.height == 0 {
             return Result::Ok(());
         }
@@ -269,7 +304,25 @@ pub impl CommitmentSchemeVerifierImpl of CommitmentSchemeVerifierTrait {
         } else {
             positions
         };
-        open_tree(tree, tree_positions, values, witness)
+        let by_position = sort_by_key(tree_positions);
+        let mut unique = array![];
+        let mut unique_leaves = array![];
+        let mut prev: Option<u32> = Option::None;
+        for q in by_position {
+            let pos = *tree_positions.at(*q);
+            if let Option::Some(p) = prev {
+                if pos == *tree_positions.at(p) {
+                    if *leaves.at(*q) != *leaves.at(p) {
+                        return Result::Err(ERR_DUPLICATE);
+                    }
+                    continue;
+                }
+            }
+            prev = Option::Some(*q);
+            unique.append(pos);
+            unique_leaves.append(*leaves.at(*q));
+        }
+        merkle::verify_leaves(tree.root, tree.height, unique.span(), unique_leaves.span(), witness)
     }
 
     /// What FRI's first layer must hold at queries `first .. first + count`: each row's
@@ -372,41 +425,6 @@ fn preprocessed_positions(positions: Span<u32>, lifting: u32, pp_height: u32) ->
         out.append(q + low);
     }
     out.span()
-}
-
-/// Verifies a tree's decommitment: one row per distinct position, in ascending position order
-/// (repeated positions must carry equal values), columns in ascending log-size order as the
-/// leaves hash them.
-fn open_tree(
-    tree: Tree, positions: Span<u32>, values: Span<Array<M31>>, witness: Span<felt252>,
-) -> Result<(), felt252> {
-    let order = sort_by_key(tree.log_sizes);
-    let by_position = sort_by_key(positions);
-    let mut unique = array![];
-    let mut rows: Array<Span<M31>> = array![];
-    let mut prev: Option<u32> = Option::None;
-    for i in 0..by_position.len() {
-        let q = *by_position.at(i);
-        let pos = *positions.at(q);
-        if let Option::Some(p) = prev {
-            if pos == *positions.at(p) {
-                for c in values {
-                    if *c.at(q) != *c.at(p) {
-                        return Result::Err(ERR_DUPLICATE);
-                    }
-                }
-                continue;
-            }
-        }
-        prev = Option::Some(q);
-        let mut row = array![];
-        for c in order {
-            row.append(*values.at(*c).at(q));
-        }
-        unique.append(pos);
-        rows.append(row.span());
-    }
-    merkle::verify(tree.root, tree.height, unique.span(), rows.span(), witness)
 }
 
 /// Indices of `keys` stably sorted by key: one sweep per distinct key (a tree's ~1,000 columns

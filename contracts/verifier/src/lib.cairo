@@ -133,8 +133,9 @@ pub mod Verifier {
         stages: StageClasses,
         /// By `poseidon(submitter, nonce)`.
         sessions: Map<felt252, Session>,
-        /// Hash of each opened tree's queried values, by `poseidon(session, tree)`.
-        trees: Map<felt252, felt252>,
+        /// Each tree's leaf hashes from the quotient ranges so far, chained
+        /// (h = poseidon(h, leaf)), by `poseidon(session, tree)`.
+        leaves: Map<felt252, felt252>,
     }
 
     #[event]
@@ -171,7 +172,8 @@ pub mod Verifier {
     }
 
     /// FRI's layers checked up to `next_layer`: the values it must hold (an `Array<QM31>`
-    /// serialized), the next range's last section.
+    /// serialized, in parts of at most `EVENT_PART` felts, `part` 0, 1, ...), the next range's
+    /// last section.
     #[derive(Drop, starknet::Event)]
     pub struct FriLayersChecked {
         #[key]
@@ -179,8 +181,12 @@ pub mod Verifier {
         #[key]
         pub nonce: felt252,
         pub next_layer: u32,
+        pub part: u32,
         pub evals: Span<felt252>,
     }
+
+    /// Felts of values per `FriLayersChecked` event (an event's data is at most 300 felts).
+    const EVENT_PART: u32 = 280;
 
     #[derive(Drop, starknet::Event)]
     pub struct TranscriptDrawn {
@@ -204,7 +210,8 @@ pub mod Verifier {
         pub stage: felt252,
     }
 
-    /// The quotients at queries `first ..`: the FRI check's input, which the submitter gathers.
+    /// The quotients at queries `first ..` and those queries' leaf hashes in each tree: the
+    /// FRI and tree checks' inputs, which the submitter gathers.
     #[derive(Drop, starknet::Event)]
     pub struct QuotientsComputed {
         #[key]
@@ -212,8 +219,8 @@ pub mod Verifier {
         #[key]
         pub nonce: felt252,
         pub first: u32,
-        /// Four felts per value.
-        pub values: Span<felt252>,
+        /// The quotients stage's output: an `Array<QM31>`, then four `Array<felt252>`.
+        pub output: Span<felt252>,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -356,8 +363,14 @@ pub mod Verifier {
             same_scheme(inputs, @session);
             let tree = small(*inputs[4]);
             assert(tree < 4, 'verifier: tree index');
+            assert(session.next_query == session.queries, 'verifier: quotients missing');
+            // The leaf hashes the quotient ranges computed from the values they read.
+            let mut leaves = *inputs[5];
+            let count = leaves.pop_front().expect('verifier: leaves');
+            assert(small_felt(*count) == session.queries, 'verifier: leaves');
+            let stored = self.leaves.read(tree_key(key, tree));
+            assert(chain_felts(0, leaves) == stored, 'verifier: leaves mismatch');
             run(self.stages.tree.read(), CHECK, inputs);
-            self.trees.write(tree_key(key, tree), poseidon_hash_span(*inputs[5]));
             self.pass(key, session, TREE * pow2(tree).try_into().unwrap(), nonce, 'tree');
         }
 
@@ -368,17 +381,23 @@ pub mod Verifier {
             let (first, count) = (small(*inputs[5]), small(*inputs[6]));
             assert(first == session.next_query, 'verifier: query range');
             assert(count > 0 && first + count <= session.queries, 'verifier: query range');
-            for t in 0..4_u32 {
-                let opened = self.trees.read(tree_key(key, t));
-                assert(opened != 0, 'verifier: tree not opened');
-                same(*inputs[7 + t], opened);
-            }
-            let mut output = run(self.stages.quotients.read(), CHECK, inputs);
-            let length = *output.pop_front().expect('verifier: quotients output');
+            let output = run(self.stages.quotients.read(), CHECK, inputs);
+            // The quotients, then each tree's leaf hashes at the range's queries.
+            let mut reader = output;
+            let length = *reader.pop_front().expect('verifier: quotients output');
             assert(small_felt(length) == count, 'verifier: quotients output');
-            session.answers = chain_answers(session.answers, output);
+            let values = take(ref reader, 4 * count);
+            session.answers = chain_answers(session.answers, values);
+            for tree in 0..4_u32 {
+                let length = *reader.pop_front().expect('verifier: quotients output');
+                assert(small_felt(length) == count, 'verifier: quotients output');
+                let leaves = take(ref reader, count);
+                let k = tree_key(key, tree);
+                self.leaves.write(k, chain_felts(self.leaves.read(k), leaves));
+            }
+            assert(reader.is_empty(), 'verifier: quotients output');
             session.next_query = first + count;
-            self.emit(QuotientsComputed { submitter: get_caller_address(), nonce, first, values: output });
+            self.emit(QuotientsComputed { submitter: get_caller_address(), nonce, first, output });
             self.pass(key, session, 0, nonce, 'quotients');
         }
 
@@ -407,15 +426,24 @@ pub mod Verifier {
                 let layers = *(*inputs[6]).at(0);
                 session.fri_layer = first + small_felt(layers);
                 session.fri_evals = poseidon_hash_span(output);
-                self
-                    .emit(
-                        FriLayersChecked {
-                            submitter: get_caller_address(),
-                            nonce,
-                            next_layer: session.fri_layer,
-                            evals: output,
-                        },
-                    );
+                // An event holds at most 300 felts of data: the values go in parts.
+                let mut rest = output;
+                let mut part: u32 = 0;
+                while part == 0 || !rest.is_empty() {
+                    let n = core::cmp::min(rest.len(), EVENT_PART);
+                    self
+                        .emit(
+                            FriLayersChecked {
+                                submitter: get_caller_address(),
+                                nonce,
+                                next_layer: session.fri_layer,
+                                part,
+                                evals: rest.slice(0, n),
+                            },
+                        );
+                    rest = rest.slice(n, rest.len() - n);
+                    part += 1;
+                }
                 self.pass(key, session, 0, nonce, 'fri layers');
             }
         }
@@ -527,6 +555,22 @@ pub mod Verifier {
 
     fn small_felt(value: felt252) -> u32 {
         value.try_into().expect('verifier: not a u32')
+    }
+
+    /// Chains felts onto `h`, one at a time.
+    fn chain_felts(mut h: felt252, values: Span<felt252>) -> felt252 {
+        for v in values {
+            h = poseidon_hash_span([h, *v].span());
+        }
+        h
+    }
+
+    /// The next `n` felts of `reader`.
+    fn take(ref reader: Span<felt252>, n: u32) -> Span<felt252> {
+        assert(reader.len() >= n, 'verifier: quotients output');
+        let taken = reader.slice(0, n);
+        reader = reader.slice(n, reader.len() - n);
+        taken
     }
 
     /// Chains QM31 values (four felts each) onto `h`.

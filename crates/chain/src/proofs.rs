@@ -16,9 +16,9 @@ use crate::sequencer_compiled_class_hash;
 /// The stage classes, as features of `contracts/stages`, in the constructor's order.
 pub const STAGE_FEATURES: [&str; 6] = ["transcript", "lookup", "oods", "tree", "quotients", "fri"];
 
-/// Queries per quotients transaction: 19 took 7.2-7.7M steps in the Cairo VM; a transaction
-/// stops at 10M and the contract adds gas accounting and hashing.
-pub const QUOTIENTS_PER_TX: usize = 19;
+/// Queries per quotients transaction: their values (~190 felts a query), the claimed values
+/// (~2,500), statement and transcript (~600) within 5,000 calldata felts.
+pub const QUOTIENTS_PER_TX: usize = 8;
 
 /// Program cells per `absorb_program` and `lookup_cells` transaction: two felts of calldata a
 /// cell (Starknet takes 5,000 a transaction), ~1,500 and ~2,600 steps a cell (`stage-steps`).
@@ -399,9 +399,10 @@ async fn resumed_progress(
     }
     ranges.sort_by_key(|(first, _)| *first);
     for (first, output) in ranges {
+        // The range's count is not needed to record it.
         let range = Stage::Quotients {
             first: first as usize,
-            count: output.len() / 4,
+            count: 0,
         };
         progress.record(range, &output).map_err(bad)?;
     }
@@ -410,14 +411,21 @@ async fn resumed_progress(
         progress
             .record(Stage::Fri { first: 0, count: 0 }, &done)
             .map_err(bad)?;
-    } else if let Some(e) = latest("FriLayersChecked") {
-        let next = e.data.first().and_then(|f| u64::try_from(*f).ok());
+    } else if let Some(last) = latest("FriLayersChecked") {
+        // The parts of the last check that emitted values.
+        let next = last.data.first();
+        let parts: Vec<&[Felt]> = events
+            .iter()
+            .filter(|e| ours(&e.keys, "FriLayersChecked") && e.data.first() == next)
+            .map(|e| &e.data[..])
+            .collect();
+        let (next_layer, evals) = fri_parts(&parts)?;
         let range = Stage::Fri {
             first: 0,
-            count: next.unwrap_or(0) as usize,
+            count: next_layer,
         };
         let mut output = vec![FieldElement::ZERO];
-        output.extend(from_felts(e.data.get(1..).unwrap_or_default()));
+        output.extend(evals);
         progress.record(range, &output).map_err(bad)?;
     }
     for check in session.checks() {
@@ -460,21 +468,41 @@ fn proof_queries(proof: &ProofSections) -> usize {
 }
 
 /// A FRI range's output (`stages::run_fri`): not finished and the next range's values when it
-/// emitted `FriLayersChecked` (data: next layer, the values), else finished.
+/// emitted `FriLayersChecked` events, else finished.
 fn fri_output(events: &[Event]) -> Result<Vec<FieldElement>, ChainError> {
     let key = get_selector_from_name("FriLayersChecked").expect("ASCII");
-    match events.iter().find(|e| e.keys.first() == Some(&key)) {
-        Some(e) => {
-            let evals = e
-                .data
-                .get(1..)
-                .ok_or_else(|| ChainError::Rpc("malformed FriLayersChecked event".into()))?;
-            let mut output = vec![FieldElement::ZERO];
-            output.extend(from_felts(evals));
-            Ok(output)
-        }
-        None => Ok(vec![FieldElement::ONE, FieldElement::ZERO]),
+    let parts: Vec<&[Felt]> = events
+        .iter()
+        .filter(|e| e.keys.first() == Some(&key))
+        .map(|e| &e.data[..])
+        .collect();
+    if parts.is_empty() {
+        return Ok(vec![FieldElement::ONE, FieldElement::ZERO]);
     }
+    let (_, evals) = fri_parts(&parts)?;
+    let mut output = vec![FieldElement::ZERO];
+    output.extend(evals);
+    Ok(output)
+}
+
+/// The next layer and the values of one check's `FriLayersChecked` events (data: next layer,
+/// part, the part's felts as a span), joined in part order.
+fn fri_parts(parts: &[&[Felt]]) -> Result<(usize, Vec<FieldElement>), ChainError> {
+    let malformed = || ChainError::Rpc("malformed FriLayersChecked event".into());
+    let mut numbered = vec![];
+    let mut next_layer = None;
+    for data in parts {
+        let small = |i: usize| {
+            data.get(i)
+                .and_then(|f| u64::try_from(*f).ok())
+                .ok_or_else(malformed)
+        };
+        next_layer = Some(small(0)? as usize);
+        numbered.push((small(1)?, span_data(data.get(2..).unwrap_or_default())?));
+    }
+    numbered.sort_by_key(|(part, _)| *part);
+    let evals = numbered.into_iter().flat_map(|(_, felts)| felts).collect();
+    Ok((next_layer.ok_or_else(malformed)?, evals))
 }
 
 /// An event's only data, a span: its felts after the length.
@@ -504,17 +532,10 @@ fn event_data<'a>(events: &'a [Event], name: &str) -> Result<&'a [Felt], ChainEr
         .ok_or_else(|| ChainError::Rpc(format!("no {name} event in the receipt")))
 }
 
-/// A quotients stage's output from `QuotientsComputed`'s data (first, then the values as a
-/// span): their count, then four felts each.
+/// A quotients stage's output from `QuotientsComputed`'s data (first, then the output as a
+/// span): the quotients, then each tree's leaf hashes (`stages::run_quotients`).
 fn quotients_output(data: &[Felt]) -> Result<Vec<FieldElement>, ChainError> {
-    let values = data
-        .get(1..)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ChainError::Rpc("malformed QuotientsComputed event".into()))?;
-    let n = values.len() - 1;
-    let mut out = vec![FieldElement::from((n / 4) as u64)];
-    out.extend(from_felts(&values[1..]));
-    Ok(out)
+    span_data(data.get(1..).unwrap_or_default())
 }
 
 /// Poseidon hash of felts, as the contracts name programs and outputs

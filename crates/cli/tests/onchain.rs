@@ -242,8 +242,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     let submitted = stdout(&o);
     eprintln!("{submitted}");
     let fact = field(&submitted, "fact:").to_string();
-    // Every transaction within Starknet's 5,000 calldata felts but the tree and quotient
-    // stages' (docs/ONCHAIN.md, "Limits").
+    // Every transaction within Starknet's 5,000 calldata felts.
     for line in submitted.lines().filter(|l| l.contains(" tx 0x")) {
         let felts: usize = line
             .split("calldata")
@@ -251,9 +250,7 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("no calldata in {line}"));
-        if !(line.starts_with("tree ") || line.starts_with("quotients ")) {
-            assert!(felts <= 5_000, "{line}");
-        }
+        assert!(felts <= 5_000, "{line}");
     }
 
     // What the fact names, recomputed: the program's bytecode and the run's output.

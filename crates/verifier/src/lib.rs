@@ -160,6 +160,8 @@ pub struct StarkSections {
     pub decommitments: Vec<Vec<FieldElement>>,
     /// Per tree, its column count and the columns packed (`packed::read_tree`).
     pub queried_values: Vec<Vec<FieldElement>>,
+    /// Per tree, per column, the values at the queries (for [`StarkSections::queried_rows`]).
+    pub queried_columns: Vec<Vec<Vec<BaseField>>>,
     pub proof_of_work: Vec<FieldElement>,
     pub fri_proof: Vec<FieldElement>,
     /// The FRI proof with each layer's witness and decommitment empty: what the transcript
@@ -200,6 +202,7 @@ impl StarkSections {
                     felts
                 })
                 .collect(),
+            queried_columns: proof.queried_values.0.clone(),
             proof_of_work: serialized(&|o| proof.proof_of_work.serialize(o)),
             fri_proof: serialized(&|o| proof.fri_proof.serialize(o)),
             fri_commitments: serialized(&|o| {
@@ -222,6 +225,26 @@ impl StarkSections {
                 })
                 .collect(),
         }
+    }
+
+    /// Tree `tree`'s values at queries `first .. first + count`, row by row
+    /// (`packed::read_rows`): its column count, then the rows' values as one packed column.
+    pub fn queried_rows(
+        &self,
+        tree: usize,
+        first: usize,
+        count: usize,
+    ) -> Option<Vec<FieldElement>> {
+        let columns = self.queried_columns.get(tree)?;
+        let mut flat = Vec::with_capacity(columns.len() * count);
+        for q in first..first + count {
+            for column in columns {
+                flat.push(*column.get(q)?);
+            }
+        }
+        let mut felts = vec![columns.len().into()];
+        felts.extend(packed_column(&flat));
+        Some(felts)
     }
 
     pub fn concat(&self) -> Vec<FieldElement> {

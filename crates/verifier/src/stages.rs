@@ -50,7 +50,8 @@ pub enum Stage {
     Oods,
     /// Tree `t`'s opening at the queries (0 preprocessed, 1 trace, 2 interaction, 3 composition).
     Tree(usize),
-    /// The quotients at queries `first .. first + count`.
+    /// The quotients at queries `first .. first + count`, and those queries' leaf hashes in
+    /// each tree (the tree stages check them).
     Quotients { first: usize, count: usize },
     /// FRI's layers `first .. first + count` (0 the first layer; ranges in order), the first
     /// range on the quotients of all queries, the last checking the last layer.
@@ -165,7 +166,9 @@ pub struct Progress {
     transcript: Option<Transcript>,
     /// The latest `lookup::LookupState` (serialized; `next` first).
     lookup: Option<Vec<FieldElement>>,
-    quotients: Vec<Vec<FieldElement>>,
+    /// Per quotient range: the quotients (four felts each), then per tree the queries' leaf
+    /// hashes.
+    quotients: Vec<(Vec<FieldElement>, Vec<Vec<FieldElement>>)>,
     /// FRI's next layer, and the values it must hold (serialized `Array<QM31>`) once the
     /// first range is checked.
     fri_next: usize,
@@ -186,7 +189,7 @@ impl Progress {
             Stage::Begin | Stage::Program { .. } => self.program = Some(output.to_vec()),
             Stage::Transcript => self.transcript = Some(Transcript::from_output(output)?),
             Stage::LookupCells { .. } => self.lookup = Some(output.to_vec()),
-            Stage::Quotients { .. } => self.quotients.push(output.to_vec()),
+            Stage::Quotients { .. } => self.quotients.push(parse_quotients(output)?),
             Stage::Fri { first, count } => {
                 // Whether the last layer is checked, then the next range's values.
                 let (finished, evals) = output.split_first().ok_or("empty fri output")?;
@@ -224,15 +227,15 @@ impl Progress {
         let mut stages: Vec<Stage> = ranges(next, cells, sizes.cells)
             .map(|(first, count)| Stage::LookupCells { first, count })
             .collect();
-        let checks = [Stage::Lookup, Stage::Oods]
-            .into_iter()
-            .chain((0..4).map(Stage::Tree));
-        stages.extend(checks.filter(|c| !self.checks.contains(c)));
-        let answered = self.quotients.iter().map(|q| q.len() / 4).sum::<usize>();
+        let checks = [Stage::Lookup, Stage::Oods];
+        stages.extend(checks.into_iter().filter(|c| !self.checks.contains(c)));
         stages.extend(
-            ranges(answered, transcript.queries, sizes.queries)
+            ranges(self.answered(), transcript.queries, sizes.queries)
                 .map(|(first, count)| Stage::Quotients { first, count }),
         );
+        // The trees check the leaf hashes the quotient ranges computed.
+        let trees = (0..4).map(Stage::Tree);
+        stages.extend(trees.filter(|c| !self.checks.contains(c)));
         if !self.fri_done {
             stages.extend(
                 proof
@@ -244,24 +247,56 @@ impl Progress {
         stages
     }
 
-    /// Serialized `Array<QM31>` of the quotient stages' outputs (each an array: length, then
-    /// four felts per value), joined in query order: the FRI stage's last input.
+    /// Queries whose quotients are recorded.
+    fn answered(&self) -> usize {
+        self.quotients.iter().map(|(a, _)| a.len() / 4).sum()
+    }
+
+    /// Serialized `Array<QM31>` of the quotient stages' values, joined in query order: the
+    /// first FRI stage's last input.
     fn joined_answers(&self) -> Result<Vec<FieldElement>, String> {
-        let mut values = vec![];
-        for output in &self.quotients {
-            let (len, rest) = output.split_first().ok_or("empty quotients output")?;
-            if FieldElement::from(rest.len() as u64) != *len * FieldElement::from(4u64) {
-                return Err(format!(
-                    "malformed quotients output ({} felts)",
-                    output.len()
-                ));
-            }
-            values.extend_from_slice(rest);
-        }
+        let values: Vec<FieldElement> =
+            self.quotients.iter().flat_map(|(a, _)| a.clone()).collect();
         let mut felts = vec![FieldElement::from((values.len() / 4) as u64)];
         felts.extend(values);
         Ok(felts)
     }
+
+    /// Serialized `Array<felt252>` of tree `tree`'s leaf hashes at every query, from the
+    /// quotient ranges: the tree stage's input.
+    fn joined_leaves(&self, tree: usize) -> Result<Vec<FieldElement>, String> {
+        let mut leaves: Vec<FieldElement> = vec![];
+        for (_, trees) in &self.quotients {
+            leaves.extend_from_slice(trees.get(tree).ok_or("quotients output without leaves")?);
+        }
+        let mut felts = vec![FieldElement::from(leaves.len() as u64)];
+        felts.extend(leaves);
+        Ok(felts)
+    }
+}
+
+/// A quotient range's output: an `Array<QM31>` (length, four felts each), then four
+/// `Array<felt252>` of leaf hashes.
+fn parse_quotients(
+    output: &[FieldElement],
+) -> Result<(Vec<FieldElement>, Vec<Vec<FieldElement>>), String> {
+    let malformed = || format!("malformed quotients output ({} felts)", output.len());
+    let mut rest = output;
+    let mut array = |width: usize| -> Result<Vec<FieldElement>, String> {
+        let (len, tail) = rest.split_first().ok_or_else(malformed)?;
+        let n = usize::try_from(u64::try_from(*len).map_err(|_| malformed())?)
+            .map_err(|_| malformed())?
+            * width;
+        let items = tail.get(..n).ok_or_else(malformed)?.to_vec();
+        rest = &tail[n..];
+        Ok(items)
+    };
+    let answers = array(4)?;
+    let leaves = (0..4).map(|_| array(1)).collect::<Result<Vec<_>, _>>()?;
+    if !rest.is_empty() {
+        return Err(malformed());
+    }
+    Ok((answers, leaves))
 }
 
 impl ProofSections {
@@ -325,15 +360,14 @@ impl ProofSections {
             ),
             Stage::Oods => inputs.push(s.sampled_values.clone()),
             Stage::Tree(tree) => {
-                let (values, witness) = s
-                    .queried_values
+                let witness = s
+                    .decommitments
                     .get(tree)
-                    .zip(s.decommitments.get(tree))
                     .ok_or_else(|| format!("the proof has no tree {tree}"))?;
                 inputs.extend(scheme);
                 inputs.extend([
                     vec![FieldElement::from(tree as u64)],
-                    values.clone(),
+                    progress.joined_leaves(tree)?,
                     witness.clone(),
                 ]);
             }
@@ -344,7 +378,11 @@ impl ProofSections {
                     vec![FieldElement::from(first as u64)],
                     vec![FieldElement::from(count as u64)],
                 ]);
-                inputs.extend(s.queried_values.iter().cloned());
+                for tree in 0..s.queried_columns.len() {
+                    inputs.push(s.queried_rows(tree, first, count).ok_or_else(|| {
+                        format!("the proof has no queries {first}..{}", first + count)
+                    })?);
+                }
             }
             Stage::Fri { first, count } => {
                 let layers = s.fri_layers.get(first..first + count).ok_or_else(|| {

@@ -418,7 +418,7 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
 /// several ranges of FRI layers.
 const SIZES: stages::StageSizes = stages::StageSizes {
     cells: 150,
-    queries: 19,
+    queries: 8,
     fri_felts: 2_000,
 };
 
@@ -509,10 +509,16 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
     assert!(ranges >= 2, "{cells} program cells: one range");
     let fri_ranges = sections.fri_ranges(0, SIZES.fri_felts);
     assert!(fri_ranges.len() >= 2, "FRI in one range: {fri_ranges:?}");
-    // begin, program ranges, transcript, lookup ranges, lookup, oods, trees, quotients, fri.
+    let quotient_ranges = staged
+        .runs
+        .iter()
+        .filter(|(name, _, _)| name.starts_with("quotients "))
+        .count();
+    assert!(quotient_ranges >= 9, "{quotient_ranges} quotient ranges");
+    // begin, program ranges, transcript, lookup ranges, lookup, oods, quotients, trees, fri.
     assert_eq!(
         staged.runs.len(),
-        1 + ranges + 1 + ranges + 1 + 1 + 4 + 4 + fri_ranges.len()
+        1 + ranges + 1 + ranges + 1 + 1 + quotient_ranges + 4 + fri_ranges.len()
     );
     // The FRI range holding layer `layer`.
     let fri_stage = |layer: usize| {
@@ -547,6 +553,8 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
     queried.stark_proof.0.queried_values[2][5][20] += BaseField::from(1);
     let mut witness = honest.clone();
     witness.stark_proof.0.fri_proof.inner_layers[1].fri_witness[0] += one;
+    let mut siblings = honest.clone();
+    siblings.stark_proof.0.decommitments[2].hash_witness[0] += starknet_ff::FieldElement::ONE;
     // A cell of the second program range: the transcript over it, or the lookup sum over it.
     let mut cell = honest.clone();
     cell.claim.public_data.public_memory.program[SIZES.cells + 1].1[0] ^= 1;
@@ -561,7 +569,13 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         count: second,
     }
     .name();
-    let (fri_first, fri_inner) = (fri_stage(0), fri_stage(2));
+    let fri_inner = fri_stage(2);
+    // The quotient range holding query 20.
+    let range = Stage::Quotients {
+        first: 16,
+        count: 8,
+    }
+    .name();
     let cases: [(&str, &PoseidonProof, &str, &str); 7] = [
         (
             &program_range,
@@ -572,14 +586,9 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         (&lookup_range, &cell, "lookup", "cairo_air: lookup sum"),
         ("lookup", &sums, "lookup", "cairo_air: lookup sum"),
         ("oods", &sampled, "oods", "stark: oods values mismatch"),
-        ("tree 2", &queried, "tree 2", "merkle: root mismatch"),
-        // Quotients from other values than the trees opened: FRI's first layer disagrees.
-        (
-            "quotients 19..38",
-            &queried,
-            &fri_first,
-            "fri: first layer commitment",
-        ),
+        // Values other than the committed ones: their leaves are not the tree's.
+        (&range, &queried, "tree 2", "merkle: root mismatch"),
+        ("tree 2", &siblings, "tree 2", "merkle: root mismatch"),
         // Inner layer 1 is FRI's layer 2.
         (
             &fri_inner,

@@ -16,7 +16,7 @@
 use crate::circle::CirclePoint;
 use crate::fields::{M31, QM31, QM31Trait};
 use crate::fri_verifier::{FriLayerProof, FriProof, FriVerifierTrait};
-use crate::packed::{read_sampled, read_tree, read_tree_range};
+use crate::packed::{read_rows, read_sampled};
 use crate::pcs::{CommitmentSchemeVerifier, CommitmentSchemeVerifierTrait, PcsConfig};
 use crate::stark::{
     StarkTranscript, check_composition, composition_half_bound, composition_sizes, sample_points,
@@ -118,18 +118,19 @@ pub fn check_oods(
 }
 
 /// Tree `t`'s decommitment at the query positions (0 preprocessed, 1 trace, 2 interaction,
-/// 3 composition).
+/// 3 composition), given each query's leaf hash (`leaves`, in query order: what the quotient
+/// ranges computed from the values they read).
 pub fn check_tree(
     statement: @CairoStatement,
     transcript: @Transcript,
     config: PcsConfig,
     commitments: Span<felt252>,
     t: u32,
-    queried_values: Span<Array<M31>>,
+    leaves: Span<felt252>,
     decommitment: Span<felt252>,
 ) -> Result<(), felt252> {
     let (_, scheme) = scheme_of(statement, config, commitments)?;
-    scheme.open(t, transcript.positions.span(), queried_values, decommitment)
+    scheme.open_leaves(t, transcript.positions.span(), leaves, decommitment)
 }
 
 /// What FRI's first layer must hold at queries `first .. first + count` (the quotients), from
@@ -250,15 +251,17 @@ pub fn run_oods(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(oods_entry(inputs))
 }
 
-/// Sections: statement, transcript, config, commitments, the tree's index, its queried values
-/// (`packed::read_tree`), its decommitment.
+/// Sections: statement, transcript, config, commitments, the tree's index, its leaf hashes at
+/// every query (an array, in query order), its decommitment.
 pub fn run_tree(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(tree_entry(inputs))
 }
 
 /// Sections: statement, transcript, config, commitments, sampled values, first, count, then the
-/// four trees' queried values (`packed::read_tree` each: the very data the tree stages open, of
-/// which only queries `first .. first + count` are unpacked). Output: the quotients (an array).
+/// four trees' values at queries `first .. first + count` (`packed::read_rows` each). Output:
+/// the quotients (an array), then each tree's leaf hashes at those queries (an array each):
+/// the tree stages check the leaves against the roots, so the values the quotients come from
+/// are the committed ones.
 pub fn run_quotients(inputs: Span<Span<felt252>>) -> Array<felt252> {
     reply(quotients_entry(inputs))
 }
@@ -371,12 +374,10 @@ fn tree_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, felt252
     let config: PcsConfig = read(ref inputs)?;
     let commitments: Array<felt252> = read(ref inputs)?;
     let tree: u32 = read(ref inputs)?;
-    let mut section = next(ref inputs)?;
-    let values = read_tree(ref section).ok_or(ERR_INPUT)?;
-    done(section)?;
+    let leaves: Array<felt252> = read(ref inputs)?;
     let witness: Array<felt252> = read(ref inputs)?;
     done(inputs)?;
-    check_tree(@statement, @t, config, commitments.span(), tree, values.span(), witness.span())?;
+    check_tree(@statement, @t, config, commitments.span(), tree, leaves.span(), witness.span())?;
     Result::Ok(array![])
 }
 
@@ -393,15 +394,20 @@ fn quotients_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, fe
     let mut trees: Array<Array<Array<M31>>> = array![];
     for _ in 0..4_u32 {
         let mut section = next(ref inputs)?;
-        trees.append(read_tree_range(ref section, first, count).ok_or(ERR_INPUT)?);
+        trees.append(read_rows(ref section).ok_or(ERR_INPUT)?);
         done(section)?;
     }
     done(inputs)?;
     let answers = quotients(
         @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
     )?;
+    let (_, scheme) = scheme_of(@statement, config, commitments.span())?;
     let mut out = array![];
     answers.serialize(ref out);
+    for tree in 0..4_u32 {
+        let leaves = scheme.tree_leaves(tree, trees.at(tree).span(), count)?;
+        leaves.serialize(ref out);
+    }
     Result::Ok(out)
 }
 
