@@ -8,15 +8,18 @@
 //!    cells, `absorb_program` takes in the cells a range at a time (the sponges' state carried
 //!    from one to the next, the ranges' sections chained into one hash), and
 //!    `finish_transcript` draws the rest; the session stores a Poseidon hash of each input that
-//!    later stages read again (statement, config, commitments, claimed values, FRI proof) and
-//!    of the drawn values (the transcript);
+//!    later stages read again (statement, config, commitments, claimed values, FRI's commit
+//!    part) and of the drawn values (the transcript);
 //! 2. `lookup_cells` (the lookup sum over the program, the same ranges again: their chain must
-//!    match), `check_lookup`, `check_oods`, `check_tree` (x4), `quotients` (query ranges, in order) and
-//!    `check_fri`, in any order but for the quotients after the four trees and FRI after the
-//!    quotients. Each stage gets its inputs again as calldata and every one of them must hash to
-//!    what is stored: a stage cannot be fed other data than the transcript saw. The tree stages
-//!    store the hash of the queried values they opened: the quotient stages read those exactly.
-//!    The quotients' values are chained into one hash that FRI's input must match.
+//!    match), `check_lookup`, `check_oods`, `quotients` (query ranges, in order), `check_tree`
+//!    (x4, after the quotients) and `check_fri` (ranges of layers, in order, after the
+//!    quotients). Each stage gets its inputs again as calldata and every one of them must hash
+//!    to what is stored: a stage cannot be fed other data than the transcript saw. A quotient
+//!    range carries its queries' values and returns their leaf hashes in each tree, chained per
+//!    tree; the tree checks hold those leaves to the roots, so the quotients come from committed
+//!    values. The quotients are chained into one hash that FRI's first range must match; each
+//!    FRI range stores the hash of the values the next one starts from. Every transaction
+//!    stays within Starknet's 5,000 calldata felts.
 //! 3. When the last check passes, the fact (program hash, output hash) goes to the registry.
 //!
 //! A failed check reverts with the verifier's reason and changes nothing; a finished session
@@ -94,11 +97,11 @@ pub trait IVerifier<TState> {
     fn check_lookup(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, claimed values.
     fn check_oods(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
-    /// Sections: statement, transcript, config, commitments, tree index, queried values,
-    /// decommitment.
+    /// Sections: statement, transcript, config, commitments, tree index, the tree's leaf hashes
+    /// at every query (as the quotient ranges returned them), decommitment.
     fn check_tree(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, config, commitments, claimed values, first, count, the
-    /// four trees' queried values.
+    /// four trees' values at queries `first .. first + count` (row by row).
     fn quotients(ref self: TState, nonce: felt252, inputs: Span<Span<felt252>>);
     /// Sections: statement, transcript, config, commitments, FRI proof without its layers'
     /// witnesses and decommitments (as `finish_transcript` read it), the range's first layer,
