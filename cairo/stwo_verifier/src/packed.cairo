@@ -54,52 +54,6 @@ fn unpack_felt(felt: felt252, count: u32, ref out: Array<M31>) -> Option<()> {
     unpack(word.high, count - low, ref out)
 }
 
-/// Values `first .. first + count` of one packed column. The whole column is consumed but only
-/// the felts holding the range are unpacked and checked: a stage that reads a column in full
-/// (`read_column`) checks the rest of the same data.
-pub fn read_column_range(
-    ref serialized: Span<felt252>, first: u32, count: u32,
-) -> Option<Array<M31>> {
-    let n: u32 = Serde::deserialize(ref serialized)?;
-    let n_felts = (n + PER_FELT - 1) / PER_FELT;
-    if first + count > n || serialized.len() < n_felts {
-        return Option::None;
-    }
-    let felts = serialized.slice(0, n_felts);
-    serialized = serialized.slice(n_felts, serialized.len() - n_felts);
-    let mut out = array![];
-    if count == 0 {
-        return Option::Some(out);
-    }
-    let (start, end) = (first / PER_FELT, (first + count - 1) / PER_FELT);
-    let mut window = array![];
-    for f in start..end + 1 {
-        let in_felt = if n - f * PER_FELT < PER_FELT {
-            n - f * PER_FELT
-        } else {
-            PER_FELT
-        };
-        unpack_felt(*felts.at(f), in_felt, ref window)?;
-    }
-    let skip = first - start * PER_FELT;
-    for i in 0..count {
-        out.append(*window.at(skip + i));
-    }
-    Option::Some(out)
-}
-
-/// One tree (`read_tree`'s layout), each column's values `first .. first + count`.
-pub fn read_tree_range(
-    ref serialized: Span<felt252>, first: u32, count: u32,
-) -> Option<Array<Array<M31>>> {
-    let n_columns: u32 = Serde::deserialize(ref serialized)?;
-    let mut columns = array![];
-    for _ in 0..n_columns {
-        columns.append(read_column_range(ref serialized, first, count)?);
-    }
-    Option::Some(columns)
-}
-
 /// A QM31 in one felt: its four coordinates 31 bits each from the bottom (124 bits; the rest
 /// zero). `None` if a coordinate is not below P or bits lie beyond them.
 pub fn read_qm31(ref serialized: Span<felt252>) -> Option<QM31> {

@@ -235,16 +235,7 @@ impl StarkSections {
         first: usize,
         count: usize,
     ) -> Option<Vec<FieldElement>> {
-        let columns = self.queried_columns.get(tree)?;
-        let mut flat = Vec::with_capacity(columns.len() * count);
-        for q in first..first + count {
-            for column in columns {
-                flat.push(*column.get(q)?);
-            }
-        }
-        let mut felts = vec![columns.len().into()];
-        felts.extend(packed_column(&flat));
-        Some(felts)
+        packed_rows(self.queried_columns.get(tree)?, first, count)
     }
 
     pub fn concat(&self) -> Vec<FieldElement> {
@@ -284,6 +275,25 @@ pub fn packed_sampled(trees: &[Vec<Vec<SecureField>>]) -> Vec<FieldElement> {
 }
 
 /// One column in the packed layout: its length, then the values seven to a felt.
+/// Rows `first .. first + count` of `columns` as `packed::read_rows` reads them: the column
+/// count, then the rows' values (each row all columns) as one packed column. `None` past a
+/// column's end.
+pub fn packed_rows(
+    columns: &[Vec<BaseField>],
+    first: usize,
+    count: usize,
+) -> Option<Vec<FieldElement>> {
+    let mut flat = Vec::with_capacity(columns.len() * count);
+    for q in first..first + count {
+        for column in columns {
+            flat.push(*column.get(q)?);
+        }
+    }
+    let mut felts = vec![columns.len().into()];
+    felts.extend(packed_column(&flat));
+    Some(felts)
+}
+
 pub fn packed_column(values: &[BaseField]) -> Vec<FieldElement> {
     let mut felts = vec![values.len().into()];
     for chunk in values.chunks(M31S_PER_FELT) {

@@ -140,16 +140,15 @@ fn proofs_pack_columns_in_the_layout_cairo_reads() {
     }
 }
 
-const RANGE_MAIN: &str = r#"
-use cairn_stwo_verifier::packed::read_tree_range;
+const ROWS_MAIN: &str = r#"
+use cairn_stwo_verifier::packed::read_rows;
 
 #[executable]
-fn main(first: u32, count: u32, data: Array<felt252>) -> Array<felt252> {
+fn main(data: Array<felt252>) -> Array<felt252> {
     let mut input = data.span();
-    let _n_trees = input.pop_front();
-    match read_tree_range(ref input, first, count) {
+    match read_rows(ref input) {
         Option::Some(columns) => {
-            let mut out = array!['ok', input.len().into()];
+            let mut out = array!['ok', input.len().into(), columns.len().into()];
             for column in columns.span() {
                 for v in column.span() {
                     out.append((*v.v).into());
@@ -162,15 +161,23 @@ fn main(first: u32, count: u32, data: Array<felt252>) -> Array<felt252> {
 }
 "#;
 
-/// A query range of packed columns: exactly those values, the whole tree consumed, for ranges
-/// inside a felt, across felts, at the ends and empty; a range past a column's end is refused.
+/// A query range's values row by row (`verifier::packed_rows`, what the quotient stages read):
+/// Cairo gets back each column's values at those queries, for ranges inside and across felts,
+/// at the ends and empty; values that do not make whole rows are refused.
 #[test]
-fn query_ranges_of_packed_columns() {
-    let program = common::program(RANGE_MAIN);
+fn query_ranges_travel_row_by_row() {
+    let program = common::program(ROWS_MAIN);
     let columns: Vec<Vec<u32>> = (0..3).map(|i| common::random_m31s(23, i)).collect();
-    let data = packed(&columns);
-    let run_range = |first: usize, count: usize| {
-        run_after(&program, &[Felt::from(first), Felt::from(count)], &data)
+    let values: Vec<Vec<BaseField>> = columns
+        .iter()
+        .map(|c| c.iter().map(|&v| v.into()).collect())
+        .collect();
+    let rows = |first: usize, count: usize| -> Vec<Felt> {
+        verifier::packed_rows(&values, first, count)
+            .unwrap()
+            .into_iter()
+            .map(common::felt)
+            .collect()
     };
     for (first, count) in [
         (0, 23),
@@ -182,18 +189,29 @@ fn query_ranges_of_packed_columns() {
         (20, 3),
         (22, 1),
     ] {
-        let mut want = vec![common::short_string("ok"), Felt::from(0u32)];
+        let mut want = vec![
+            common::short_string("ok"),
+            Felt::from(0u32),
+            Felt::from(3u32),
+        ];
         for column in &columns {
             want.extend(column[first..first + count].iter().map(|&v| Felt::from(v)));
         }
         assert_eq!(
-            run_range(first, count),
+            run_after(&program, &[], &rows(first, count)),
             want,
             "range {first}..{}",
             first + count
         );
     }
-    assert_eq!(run_range(20, 4), vec![common::short_string("rejected")]);
+    assert!(verifier::packed_rows(&values, 20, 4).is_none());
+    // Seven values cannot be rows of three columns.
+    let mut data = rows(0, 3);
+    data[1] = Felt::from(7u32);
+    assert_eq!(
+        run_after(&program, &[], &data),
+        vec![common::short_string("rejected")]
+    );
 }
 
 const SAMPLED_MAIN: &str = r#"
