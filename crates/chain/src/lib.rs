@@ -30,7 +30,8 @@ pub use devnet::{Devnet, DevnetOptions, PredeployedAccount};
 pub use error::ChainError;
 pub use proofs::{
     contracts_dir, deploy_verifier, planned_stages, section_hash, send_stage, stage_calldata,
-    submit_proof, StageTx, Submission, VerifierClasses, VerifierDeployment, FRI_FELTS_PER_TX,
-    PROGRAM_CELLS_PER_TX, QUOTIENTS_PER_TX, STAGE_BOUNDS, STAGE_FEATURES, STAGE_SIZES,
+    submit_proof, unsupported_components, StageTx, Submission, VerifierClasses, VerifierDeployment,
+    FRI_FELTS_PER_TX, PROGRAM_CELLS_PER_TX, QUOTIENTS_PER_TX, STAGE_BOUNDS, STAGE_FEATURES,
+    STAGE_SIZES,
 };
 pub use starknet::core::types::Felt;

@@ -234,16 +234,21 @@ pub async fn send_stage(
     Ok((tx, output))
 }
 
-/// The on-chain verifier has constraints for the components Cairn's models use without hashing
-/// (`air_codegen::cairo_claim::SUPPORTED`); a proof with others would revert at `begin`.
-fn check_components(proof: &ProofSections) -> Result<(), ChainError> {
+/// The proof's components the on-chain verifier has no constraints for: it has them for the
+/// components Cairn's models use without hashing (`air_codegen::cairo_claim::SUPPORTED`); a
+/// proof with others would revert at `begin`.
+pub fn unsupported_components(proof: &ProofSections) -> Vec<&str> {
     let supported = air_codegen::cairo_claim::SUPPORTED;
-    let missing: Vec<&str> = proof
+    proof
         .components
         .iter()
         .map(String::as_str)
         .filter(|c| !supported.contains(c))
-        .collect();
+        .collect()
+}
+
+fn check_components(proof: &ProofSections) -> Result<(), ChainError> {
+    let missing = unsupported_components(proof);
     if missing.is_empty() {
         return Ok(());
     }

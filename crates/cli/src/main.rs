@@ -388,7 +388,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let result =
                     prover::prove_with::<prover::Poseidon252MerkleChannel>(&execution, on_stage);
                 bar.finish_and_clear();
-                prover::write_chain_proof(&result?.into(), &proof, format)
+                let chain_proof: prover::PoseidonProof = result?.into();
+                warn_if_not_verifiable_on_chain(&chain_proof);
+                prover::write_chain_proof(&chain_proof, &proof, format)
             } else {
                 let result = prover::prove(&execution, on_stage);
                 bar.finish_and_clear();
@@ -511,6 +513,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// A spinner with the elapsed time and a message: long steps (proving, compiling).
+/// Says so when `cairn submit` would refuse the proof: better now than after minutes of proving
+/// and a deployment.
+fn warn_if_not_verifiable_on_chain(proof: &prover::PoseidonProof) {
+    if let Ok(sections) = verifier::ProofSections::new(proof) {
+        let missing = chain::unsupported_components(&sections);
+        if !missing.is_empty() {
+            eprintln!(
+                "warning: the on-chain verifier has no constraints for {} yet (a model with a \
+                 hashed or private input or weights uses the Poseidon builtin): this proof \
+                 verifies off chain (`cairn verify`) but `cairn submit` will refuse it",
+                missing.join(", ")
+            );
+        }
+    }
+}
+
 fn spinner() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));
