@@ -134,7 +134,8 @@ pub fn check_tree(
 }
 
 /// What FRI's first layer must hold at queries `first .. first + count` (the quotients), from
-/// those queries' values (per tree, per column, `count` values).
+/// those queries' values (per tree, per column, `count` values), and per tree those queries'
+/// leaf hashes (what the tree stages check).
 pub fn quotients(
     statement: @CairoStatement,
     transcript: @Transcript,
@@ -144,10 +145,10 @@ pub fn quotients(
     queried_values: Span<Array<Array<M31>>>,
     first: u32,
     count: u32,
-) -> Result<Array<QM31>, felt252> {
+) -> Result<(Array<QM31>, Array<Array<felt252>>), felt252> {
     let (air, scheme) = scheme_of(statement, config, commitments)?;
     let points = sample_points(@air, *transcript.oods_point);
-    scheme
+    let answers = scheme
         .quotients(
             points.span(),
             sampled_values,
@@ -156,7 +157,12 @@ pub fn quotients(
             transcript.positions.span(),
             first,
             count,
-        )
+        )?;
+    let mut leaves = array![];
+    for tree in 0..queried_values.len() {
+        leaves.append(scheme.tree_leaves(tree, queried_values.at(tree).span(), count)?);
+    }
+    Result::Ok((answers, leaves))
 }
 
 /// FRI's decommitment of layers `first ..` (as many as `fri_proof` has decommitments for; 0
@@ -398,15 +404,13 @@ fn quotients_entry(mut inputs: Span<Span<felt252>>) -> Result<Array<felt252>, fe
         done(section)?;
     }
     done(inputs)?;
-    let answers = quotients(
+    let (answers, leaves) = quotients(
         @statement, @t, config, commitments.span(), sampled.span(), trees.span(), first, count,
     )?;
-    let (_, scheme) = scheme_of(@statement, config, commitments.span())?;
     let mut out = array![];
     answers.serialize(ref out);
-    for tree in 0..4_u32 {
-        let leaves = scheme.tree_leaves(tree, trees.at(tree).span(), count)?;
-        leaves.serialize(ref out);
+    for tree_leaves in leaves {
+        tree_leaves.serialize(ref out);
     }
     Result::Ok(out)
 }
