@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # The end-to-end demo: an ONNX model (a small CNN built with the onnx package) is transpiled to
 # Cairo with its input kept private, run in the Cairo VM and compared with a float run, proven
-# with Stwo, and the proof is verified (a tampered copy must be rejected). Then on chain: the same
-# CNN with a public input (a hashed input uses the Poseidon builtin, which the on-chain verifier
-# has no constraints for yet: docs/ONCHAIN.md, "Limits") is proven for the chain, Cairn's
-# verifier deployed on a local devnet and the proof verified there, stage by stage, until its
-# fact is in the registry.
+# with Stwo for the chain, and the proof is verified off chain (a tampered copy must be rejected).
+# Then on chain: Cairn's verifier is deployed on a local devnet and the same proof verified there,
+# stage by stage, until its fact is in the registry.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CAIRN="$ROOT/target/release/cairn"
@@ -21,8 +19,9 @@ echo "== transpile (the input stays private: only its Poseidon hash is public)"
   --input-visibility hashed
 echo "== run (and compare with a float run)"
 "$CAIRN" run "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --output "$OUT/out.json" --compare
-echo "== prove"
-"$CAIRN" prove "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --proof "$OUT/tiny_cnn.proof"
+echo "== prove (Poseidon252 channel, for the chain: minutes)"
+"$CAIRN" prove "$OUT/tiny_cnn_cairo" --input "$MODEL/input.json" --proof "$OUT/tiny_cnn.proof" \
+  --for-chain
 echo "== verify"
 "$CAIRN" verify "$OUT/tiny_cnn.proof" --program "$OUT/tiny_cnn_cairo"
 echo "== the data owner's commitment (equals the proven input commitment)"
@@ -40,10 +39,6 @@ if "$CAIRN" verify "$OUT/tampered.proof"; then
 fi
 echo "tampered proof rejected, as it must be"
 
-echo "== on chain: the CNN with a public input, proven for the chain (Poseidon252 channel: minutes)"
-"$CAIRN" transpile "$MODEL/model.onnx" -o "$OUT/tiny_cnn_public_cairo" --calibrate "$MODEL/input.json"
-"$CAIRN" prove "$OUT/tiny_cnn_public_cairo" --input "$MODEL/input.json" --proof "$OUT/chain.proof" \
-  --for-chain
 echo "== start a local devnet"
 "$CAIRN" devnet --accounts 1 > "$OUT/devnet.log" 2>&1 &
 DEVNET=$!
@@ -58,9 +53,9 @@ echo "== deploy the verifier (declares its stage classes and registry)"
 "$CAIRN" deploy | tee "$OUT/deploy.txt"
 VERIFIER="$(sed -n 's/^verifier: //p' "$OUT/deploy.txt")"
 echo "== submit the proof: one transaction per stage, then the fact is registered"
-"$CAIRN" submit "$OUT/chain.proof" --contract "$VERIFIER"
+"$CAIRN" submit "$OUT/tiny_cnn.proof" --contract "$VERIFIER"
 echo "== submit it again in the same, finished session (must be refused)"
-if "$CAIRN" submit "$OUT/chain.proof" --contract "$VERIFIER" 2> "$OUT/replay.txt"; then
+if "$CAIRN" submit "$OUT/tiny_cnn.proof" --contract "$VERIFIER" 2> "$OUT/replay.txt"; then
   echo "demo: a replayed session was accepted" >&2
   exit 1
 fi

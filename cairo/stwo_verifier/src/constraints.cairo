@@ -46,6 +46,19 @@ pub fn program_inputs(
     values
 }
 
+/// A program's words from their packing (`cairn-air-codegen`'s `program::pack`: a packed
+/// column, `packed::read_column`'s layout; no word reaches P).
+pub fn unpack_words(packed: Span<felt252>) -> Span<u32> {
+    let mut packed = packed;
+    let column = crate::packed::read_column(ref packed).expect('constraints: packed program');
+    assert(packed.is_empty(), 'constraints: packed program');
+    let mut words = array![];
+    for w in column {
+        words.append(w.v);
+    }
+    words.span()
+}
+
 #[inline(always)]
 fn next(ref program: Span<u32>) -> u32 {
     *program.pop_front().expect('constraints: program cut short')

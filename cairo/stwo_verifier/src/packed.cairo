@@ -54,64 +54,60 @@ fn unpack_felt(felt: felt252, count: u32, ref out: Array<M31>) -> Option<()> {
     unpack(word.high, count - low, ref out)
 }
 
-/// A QM31 in one felt: its four coordinates 31 bits each from the bottom (124 bits; the rest
-/// zero). `None` if a coordinate is not below P or bits lie beyond them.
-pub fn read_qm31(ref serialized: Span<felt252>) -> Option<QM31> {
-    let word: u256 = (*serialized.pop_front()?).into();
-    if word.high != 0 {
-        return Option::None;
-    }
-    let (q, a) = split(word.low)?;
-    let (q, b) = split(q)?;
-    let (q, c) = split(q)?;
-    let (q, d) = split(q)?;
-    if q != 0 {
-        return Option::None;
-    }
-    Option::Some(QM31Trait::from_m31_array([a, b, c, d]))
-}
-
-pub fn write_qm31(value: QM31, ref output: Array<felt252>) {
-    let [a, b, c, d] = value.to_m31_array();
-    let word: u128 = a.v.into()
-        + b.v.into() * SHIFT
-        + c.v.into() * SHIFT * SHIFT
-        + d.v.into() * SHIFT * SHIFT * SHIFT;
-    output.append(word.into());
-}
-
-/// The claimed values at the sample points: per tree its column count, per column its value
-/// count, then the values one felt each (`read_qm31`).
+/// The claimed values at the sample points: the tree count, each tree's column count, each
+/// column's value count (one packed column over all trees), then all values' coordinates
+/// (one packed column). `None` if the counts and coordinates disagree.
 pub fn read_sampled(ref serialized: Span<felt252>) -> Option<Array<Array<Array<QM31>>>> {
     let n_trees: u32 = Serde::deserialize(ref serialized)?;
-    let mut trees = array![];
+    let mut widths = array![];
     for _ in 0..n_trees {
-        let n_columns: u32 = Serde::deserialize(ref serialized)?;
+        let n: u32 = Serde::deserialize(ref serialized)?;
+        widths.append(n);
+    }
+    let counts = read_column(ref serialized)?;
+    let coordinates = read_column(ref serialized)?;
+    let (mut counts, mut coordinates) = (counts.span(), coordinates.span());
+    let mut trees = array![];
+    for n in widths {
         let mut columns = array![];
-        for _ in 0..n_columns {
-            let n: u32 = Serde::deserialize(ref serialized)?;
+        for _ in 0..n {
             let mut values = array![];
-            for _ in 0..n {
-                values.append(read_qm31(ref serialized)?);
+            for _ in 0..(*counts.pop_front()?).v {
+                let a = *coordinates.pop_front()?;
+                let b = *coordinates.pop_front()?;
+                let c = *coordinates.pop_front()?;
+                let d = *coordinates.pop_front()?;
+                values.append(QM31Trait::from_m31_array([a, b, c, d]));
             }
             columns.append(values);
         }
         trees.append(columns);
     }
+    if !counts.is_empty() || !coordinates.is_empty() {
+        return Option::None;
+    }
     Option::Some(trees)
 }
 
+/// Writes claimed values in `read_sampled`'s layout.
 pub fn write_sampled(trees: @Array<Array<Array<QM31>>>, ref output: Array<felt252>) {
     output.append(trees.len().into());
+    let (mut counts, mut coordinates) = (array![], array![]);
     for tree in trees.span() {
         output.append(tree.len().into());
         for column in tree.span() {
-            output.append(column.len().into());
+            counts.append(M31 { v: column.len() });
             for v in column.span() {
-                write_qm31(*v, ref output);
+                let [a, b, c, d] = (*v).to_m31_array();
+                coordinates.append(a);
+                coordinates.append(b);
+                coordinates.append(c);
+                coordinates.append(d);
             }
         }
     }
+    write_column(counts.span(), ref output);
+    write_column(coordinates.span(), ref output);
 }
 
 /// The low 31 bits of `word` as an M31 (`None` if they are P) and the bits above.

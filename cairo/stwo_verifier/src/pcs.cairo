@@ -427,14 +427,25 @@ fn preprocessed_positions(positions: Span<u32>, lifting: u32, pp_height: u32) ->
     out.span()
 }
 
-/// Indices of `keys` stably sorted by key: one sweep per distinct key (a tree's ~1,000 columns
-/// have a few dozen log sizes; an insertion sort over them cost millions of steps).
+/// Indices of `keys` stably sorted by key. Keys come in runs (a component's columns share a
+/// log size, consecutive samples mostly a point): one sweep over the runs per distinct key.
 fn sort_by_key(keys: Span<u32>) -> Span<u32> {
+    let mut runs: Array<(u32, u32, u32)> = array![];
+    let mut start = 0;
+    for i in 1..keys.len() + 1 {
+        if i == keys.len() || *keys.at(i) != *keys.at(start) {
+            runs.append((*keys.at(start), start, i));
+            start = i;
+        }
+    }
     let mut sorted: Array<u32> = array![];
     for key in sorted_unique(keys) {
-        for i in 0..keys.len() {
-            if *keys.at(i) == key {
-                sorted.append(i);
+        for run in runs.span() {
+            let (k, first, end) = *run;
+            if k == key {
+                for i in first..end {
+                    sorted.append(i);
+                }
             }
         }
     }
@@ -509,15 +520,18 @@ fn sample_batches(
     // column; a_sum = sum k (conj(v) - v); b_sum = sum k (v d - (conj(v) - v) y)
     // = d sum k v - y a_sum (stwo's `complex_conjugate_line_coeffs`, summed).
     let mut batches = array![];
+    let mut order = sort_by_key(batch_of.span());
     for b in 0..points.len() {
         let point = *points.at(b);
         let d = point.y.complex_conjugate() - point.y;
         let mut columns = array![];
         let (mut kv, mut k_conj_v) = (QM31Trait::zero(), QM31Trait::zero());
-        for i in 0..samples.len() {
+        while let Option::Some(i) = order.get(0) {
+            let i = *i.unbox();
             if *batch_of.at(i) != b {
-                continue;
+                break;
             }
+            order = order.slice(1, order.len() - 1);
             let s = samples.at(i);
             let k = *s.coeff;
             let c = k * d;

@@ -22,10 +22,16 @@ pub fn draw_queries(ref channel: Channel, log_domain_size: u32, n_queries: u32) 
 
 /// The positions sorted ascending without duplicates (stwo's `Queries::new`).
 pub fn sorted_unique(raw: Span<u32>) -> Array<u32> {
-    // Insertion into a sorted array: query counts are small (tens).
+    // Insertion into a sorted array: query counts are small (tens); a value equal to the one
+    // before it (runs: a component's columns share a log size) is skipped at once.
     let mut sorted: Array<u32> = array![];
+    let mut last: Option<u32> = Option::None;
     for x in raw {
         let x = *x;
+        if last == Option::Some(x) {
+            continue;
+        }
+        last = Option::Some(x);
         let mut next: Array<u32> = array![];
         let mut placed = false;
         for y in sorted.span() {

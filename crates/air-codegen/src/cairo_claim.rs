@@ -432,10 +432,25 @@ pub const SUPPORTED: &[&str] = &[
     "verify_bitwise_xor_8",
     "verify_bitwise_xor_9",
     "verify_bitwise_xor_12",
+    "poseidon_builtin",
+    "poseidon_aggregator",
+    "poseidon_3_partial_rounds_chain",
+    "poseidon_full_round_chain",
+    "cube_252",
+    "poseidon_round_keys",
+    "range_check_252_width_27",
 ];
 
 /// The preprocessed trace Cairn proves against (see `prover`'s parameters).
 pub const PREPROCESSED: PreProcessedTraceVariant = PreProcessedTraceVariant::CanonicalSmall;
+
+/// Codes of `component_data`'s preprocessed columns and parameters that are not an index (an
+/// index: the preprocessed column, `alpha^i`); `air::component_info` reads them.
+const INFO_SEQ: i64 = -1;
+const INFO_Z: i64 = -1;
+const INFO_CLAIMED_SUM: i64 = -2;
+const INFO_COLUMN_SIZE: i64 = -3;
+const INFO_CLAIM_VALUE: i64 = -4;
 
 /// The two log sizes each component is generated with: what differs between them depends on
 /// the log size (only the `seq_<log size>` preprocessed column may).
@@ -477,64 +492,68 @@ pub fn air_components_module(supported: &[&str]) -> Result<String, CodegenError>
                 "constraint degree is not 2 (the AIR's lifting assumes it)",
             ));
         }
-        let mut preprocessed = vec![];
+        // The info as data (see `air::component_info` in the Cairo verifier): code that builds
+        // arrays costs bytecode in every class that builds the AIR.
+        let mut info: Vec<i64> = vec![];
+        for tree in 1..=2 {
+            let columns = a.mask_offsets.get(tree).map(Vec::as_slice).unwrap_or(&[]);
+            let runs: Vec<(usize, &Vec<isize>)> = columns
+                .chunk_by(|x, y| x == y)
+                .map(|run| (run.len(), &run[0]))
+                .collect();
+            info.push(runs.len() as i64);
+            for (count, offsets) in runs {
+                info.push(count as i64);
+                info.push(offsets.len() as i64);
+                info.extend(offsets.iter().map(|&o| o as i64));
+            }
+        }
+        info.push(a.preprocessed.len() as i64);
         for (x, y) in a.preprocessed.iter().zip(&b.preprocessed) {
             if x == y {
                 let i = ids.iter().position(|id| id == x).ok_or_else(|| {
                     fail(&format!("preprocessed column `{x}` is not in the trace"))
                 })?;
-                preprocessed.push(format!("PreprocessedColumn::Fixed({i})"));
+                info.push(i as i64);
             } else if *x == format!("seq_{}", PROBE_LOG_SIZES.0)
                 && *y == format!("seq_{}", PROBE_LOG_SIZES.1)
             {
-                preprocessed.push("PreprocessedColumn::Seq".to_string());
+                info.push(INFO_SEQ);
             } else {
                 return Err(fail(&format!(
                     "preprocessed column `{x}` depends on the log size"
                 )));
             }
         }
-        let mut params = vec![];
+        info.push(a.params.len() as i64);
         for p in &a.params {
-            let param = match p.as_str() {
-                "CommonLookupElements_z" => "Param::Z".to_string(),
-                "claimed_sum" => "Param::ClaimedSum".to_string(),
-                "column_size" => "Param::ColumnSize".to_string(),
-                "segment_start" | "offset" => "Param::ClaimValue".to_string(),
+            info.push(match p.as_str() {
+                "CommonLookupElements_z" => INFO_Z,
+                "claimed_sum" => INFO_CLAIMED_SUM,
+                "column_size" => INFO_COLUMN_SIZE,
+                "segment_start" | "offset" => INFO_CLAIM_VALUE,
                 other => match other
                     .strip_prefix("CommonLookupElements_alpha")
-                    .and_then(|i| i.parse::<u32>().ok())
+                    .and_then(|i| i.parse::<i64>().ok())
                 {
-                    Some(i) => format!("Param::Alpha({i})"),
+                    Some(i) => i,
                     None => return Err(fail(&format!("unknown parameter `{other}`"))),
                 },
-            };
-            params.push(param);
+            });
         }
-        let offsets = |tree: usize| -> String {
-            let columns: Vec<String> = a
-                .mask_offsets
-                .get(tree)
-                .into_iter()
-                .flatten()
-                .map(|offsets| {
-                    let o: Vec<String> = offsets.iter().map(|o| format!("{o}_i32")).collect();
-                    format!("array![{}].span()", o.join(", "))
-                })
-                .collect();
-            format!("array![{}].span()", columns.join(", "))
-        };
+        let info_name = format!("INFO_{}", slot.name.to_uppercase());
         let _ = writeln!(
             infos,
-            "    if slot == {index} {{\n        // {}\n        return Option::Some(\n            \
-             ComponentInfo {{\n                trace: {},\n                interaction: {},\n                \
-             preprocessed: array![{}].span(),\n                params: array![{}].span(),\n            \
-             }},\n        );\n    }}",
-            slot.name,
-            offsets(1),
-            offsets(2),
-            preprocessed.join(", "),
-            params.join(", "),
+            "    if slot == {index} {{\n        return Option::Some({info_name}.span());\n    }}",
+        );
+        let _ = writeln!(
+            functions,
+            "pub const {info_name}: [i32; {}] = [{}];",
+            info.len(),
+            info.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let _ = writeln!(
             dispatch,
@@ -550,7 +569,7 @@ pub fn air_components_module(supported: &[&str]) -> Result<String, CodegenError>
         "//! Generated by cairn-air-codegen (`cargo run -p cairn-air-codegen --bin cairo-air-layout`)\n\
          //! from cairo-air 1.3.0: the supported components' constraint programs (run by\n\
          //! `crate::constraints`). Do not edit; a test fails when this file is stale.\n\n\
-         use super::air::{{ComponentInfo, Param, PreprocessedColumn}};\n\n\
+         use crate::constraints::unpack_words;\n\n\
          /// Log sizes of the preprocessed columns ({:?}), in tree order.\n\
          pub fn preprocessed_log_sizes() -> Span<u32> {{\n    array![{}].span()\n}}\n",
         PREPROCESSED,
@@ -566,7 +585,7 @@ pub fn air_components_module(supported: &[&str]) -> Result<String, CodegenError>
         }
     }
     m.push_str("    Option::None\n}\n\n");
-    m.push_str("/// What slot `slot`'s constraints read; None if the verifier does not support it.\npub fn component_info(slot: u32) -> Option<ComponentInfo> {\n");
+    m.push_str("/// What slot `slot`'s constraints read, as `air::component_info` reads it; None if the\n/// verifier does not support the slot.\npub fn component_data(slot: u32) -> Option<Span<i32>> {\n");
     m.push_str(&infos);
     m.push_str("    Option::None\n}\n\n");
     m.push_str(

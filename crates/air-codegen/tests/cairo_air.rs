@@ -125,7 +125,7 @@ fn every_component_generates() {
 }
 
 const HEADER: &str =
-    "use cairn_stwo_verifier::constraints::{evaluate_constraints, program_inputs};\n\
+    "use cairn_stwo_verifier::constraints::{evaluate_constraints, program_inputs, unpack_words};\n\
                       use cairn_stwo_verifier::fields::{QM31, QM31Trait};\n\n";
 
 /// Compiles `lib` (an executable crate over `cairn_stwo_verifier`); warnings fail too.

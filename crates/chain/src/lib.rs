@@ -31,7 +31,7 @@ pub use error::ChainError;
 pub use proofs::{
     contracts_dir, deploy_verifier, planned_stages, section_hash, send_stage, stage_calldata,
     submit_proof, unsupported_components, StageTx, Submission, VerifierClasses, VerifierDeployment,
-    FRI_FELTS_PER_TX, PROGRAM_CELLS_PER_TX, QUOTIENTS_PER_TX, STAGE_BOUNDS, STAGE_FEATURES,
-    STAGE_SIZES,
+    FRI_FELTS_PER_TX, PROGRAM_CELLS_PER_TX, QUOTIENTS_PER_TX, QUOTIENT_CALLDATA, STAGE_BOUNDS,
+    STAGE_FEATURES, STAGE_SIZES,
 };
 pub use starknet::core::types::Felt;

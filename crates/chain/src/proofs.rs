@@ -16,9 +16,15 @@ use crate::sequencer_compiled_class_hash;
 /// The stage classes, as features of `contracts/stages`, in the constructor's order.
 pub const STAGE_FEATURES: [&str; 6] = ["transcript", "lookup", "oods", "tree", "quotients", "fri"];
 
-/// Queries per quotients transaction: their values (~190 felts a query), the claimed values
-/// (~2,500), statement and transcript (~600) within 5,000 calldata felts.
+/// Queries per quotients transaction at most: ~4M steps, then ~0.2-0.4M a query (with the
+/// proof's columns; `stage-steps`) within 10M steps. Fewer where their values (a felt per ~7
+/// columns a query), the claimed values, statement and transcript exceed
+/// [`QUOTIENT_CALLDATA`].
 pub const QUOTIENTS_PER_TX: usize = 8;
+
+/// Calldata felts of a quotients transaction at most: Starknet takes 5,000, and the account's
+/// `__execute__` adds the call's address, selector and length.
+pub const QUOTIENT_CALLDATA: usize = 4_900;
 
 /// Program cells per `absorb_program` and `lookup_cells` transaction: two felts of calldata a
 /// cell (Starknet takes 5,000 a transaction), ~1,500 and ~2,600 steps a cell (`stage-steps`).
@@ -28,6 +34,7 @@ pub const PROGRAM_CELLS_PER_TX: usize = 1_800;
 pub const STAGE_SIZES: StageSizes = StageSizes {
     cells: PROGRAM_CELLS_PER_TX,
     queries: QUOTIENTS_PER_TX,
+    quotient_calldata: QUOTIENT_CALLDATA,
     fri_felts: FRI_FELTS_PER_TX,
 };
 
@@ -163,8 +170,8 @@ pub async fn submit_proof(
         }
         None => Progress::default(),
     };
-    // A resumed session's bar starts at 0 and jumps to the end.
-    let total = planned_stages(proof);
+    // An estimate until the transcript is drawn, then the plan itself.
+    let mut total = planned_stages(proof);
     let mut done = 0;
     let mut txs = vec![];
     // Up to the transcript, then the checks it plans.
@@ -172,6 +179,9 @@ pub async fn submit_proof(
         let plan = progress.remaining(proof, STAGE_SIZES);
         if plan.is_empty() {
             break;
+        }
+        if progress.transcript().is_some() {
+            total = done + plan.len();
         }
         for stage in plan {
             on_stage(done, total, &stage.name());
@@ -235,7 +245,7 @@ pub async fn send_stage(
 }
 
 /// The proof's components the on-chain verifier has no constraints for: it has them for the
-/// components Cairn's models use without hashing (`air_codegen::cairo_claim::SUPPORTED`); a
+/// components Cairn's models use, hashing included (`air_codegen::cairo_claim::SUPPORTED`); a
 /// proof with others would revert at `begin`.
 pub fn unsupported_components(proof: &ProofSections) -> Vec<&str> {
     let supported = air_codegen::cairo_claim::SUPPORTED;
@@ -253,15 +263,16 @@ fn check_components(proof: &ProofSections) -> Result<(), ChainError> {
         return Ok(());
     }
     Err(ChainError::Rpc(format!(
-        "the proof uses components the on-chain verifier has no constraints for yet: {} (a \
-         model with a hashed or private input or weights uses the Poseidon builtin; \
-         docs/ONCHAIN.md, \"Limits\"). Nothing was sent.",
+        "the proof uses components the on-chain verifier has no constraints for: {} (it has \
+         them for what Cairn's models use: docs/ONCHAIN.md, \"Limits\"). Nothing was sent.",
         missing.join(", ")
     )))
 }
 
-/// Transactions a whole submission takes: begin, the program ranges, the transcript, the
-/// lookup ranges, the lookup, oods and tree checks, the quotient ranges, FRI.
+/// Transactions a whole submission takes, estimated before the transcript (ranges of
+/// [`QUOTIENTS_PER_TX`] queries: a proof with many columns takes more): begin, the program
+/// ranges, the transcript, the lookup ranges, the lookup, oods and tree checks, the quotient
+/// ranges, FRI.
 pub fn planned_stages(proof: &ProofSections) -> usize {
     let ranges = proof.program_cells().div_ceil(PROGRAM_CELLS_PER_TX);
     let fri = proof.fri_ranges(0, FRI_FELTS_PER_TX).len();

@@ -520,8 +520,7 @@ fn warn_if_not_verifiable_on_chain(proof: &prover::PoseidonProof) {
         let missing = chain::unsupported_components(&sections);
         if !missing.is_empty() {
             eprintln!(
-                "warning: the on-chain verifier has no constraints for {} yet (a model with a \
-                 hashed or private input or weights uses the Poseidon builtin): this proof \
+                "warning: the on-chain verifier has no constraints for {}: this proof \
                  verifies off chain (`cairn verify`) but `cairn submit` will refuse it",
                 missing.join(", ")
             );

@@ -160,8 +160,8 @@ fn tampered(from: &Path, to: &Path, tamper: impl FnOnce(&mut prover::PoseidonPro
     prover::write_chain_proof(&proof, to, prover::ProofFormat::Binary).unwrap();
 }
 
-/// Stage C end to end: an ONNX model (a linear layer, 3,039 cells of bytecode: two ranges of
-/// cells) is transpiled, proven for the chain, the verifier deployed on a devnet and the proof
+/// Stage C end to end: an ONNX model (a linear layer with a hashed input) is transpiled, proven
+/// for the chain, the verifier deployed on a devnet and the proof
 /// verified there stage by stage; the registered fact names the program (Poseidon of its
 /// bytecode, recomputed here) and the output (from the run). Tampered proofs are rejected on
 /// chain with the verifier's reason; a session cannot be replayed; a stage fed data its session
@@ -182,6 +182,9 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
         package_s,
         "--calibrate",
         input_s,
+        // A hashed input: the proof uses the Poseidon builtin's components too.
+        "--input-visibility",
+        "hashed",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let proof = t.join("linear.proof");
@@ -356,6 +359,11 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     use verifier::stages::{Progress, Stage};
     let honest = prover::read_chain_proof(&proof).unwrap();
     let sections = verifier::ProofSections::new(&honest).unwrap();
+    assert!(
+        sections.components.iter().any(|c| c == "poseidon_builtin"),
+        "the hashed input is proven with the Poseidon builtin: {:?}",
+        sections.components
+    );
     let verifier_address = chain::Felt::from_hex(&verifier).unwrap();
     // Sends `stage` of session `nonce` with `inputs`: its output, or the revert reason.
     let send = |nonce: u64, stage: Stage, inputs: &[Vec<verifier::FieldElement>]| {

@@ -38,7 +38,7 @@ pub fn proof_felts(proof: &prover::PoseidonProof) -> Result<Vec<FieldElement>, S
 /// A STARK proof as the Cairo verifier reads it (`pcs::CommitmentSchemeProof`):
 /// stwo-cairo-serialize's layout, except the queried values, packed: per tree its column count,
 /// per column its length and then the values seven to a felt (they are ~77% of a proof), and
-/// the claimed values one QM31 per felt ([`packed_sampled`]).
+/// the claimed values' coordinates packed alike ([`packed_sampled`]).
 pub fn stark_proof_felts<H: MerkleHasherLifted>(
     proof: &CommitmentSchemeProof<H>,
 ) -> Vec<FieldElement>
@@ -252,25 +252,18 @@ impl StarkSections {
     }
 }
 
-/// The claimed values as `packed::read_sampled` reads them: per tree its column count, per
-/// column its value count, then each QM31 in one felt (coordinates 31 bits each from the
-/// bottom) instead of four.
+/// The claimed values as `packed::read_sampled` reads them: the tree count, each tree's column
+/// count, each column's value count (one packed column over all trees), then all values'
+/// coordinates (one packed column): about a felt for two values, where a QM31 and a count per
+/// column took two felts a value.
 pub fn packed_sampled(trees: &[Vec<Vec<SecureField>>]) -> Vec<FieldElement> {
     let mut felts = vec![trees.len().into()];
-    for tree in trees {
-        felts.push(tree.len().into());
-        for column in tree {
-            felts.push(column.len().into());
-            for v in column {
-                let word = v
-                    .to_m31_array()
-                    .iter()
-                    .rev()
-                    .fold(0u128, |acc, m| (acc << 31) | u128::from(m.0));
-                felts.push(word.into());
-            }
-        }
-    }
+    felts.extend(trees.iter().map(|tree| FieldElement::from(tree.len())));
+    let columns = || trees.iter().flatten();
+    let counts: Vec<BaseField> = columns().map(|c| BaseField::from(c.len())).collect();
+    let coordinates: Vec<BaseField> = columns().flatten().flat_map(|v| v.to_m31_array()).collect();
+    felts.extend(packed_column(&counts));
+    felts.extend(packed_column(&coordinates));
     felts
 }
 

@@ -97,8 +97,11 @@ impl Stage {
 pub struct StageSizes {
     /// Program cells per `Program` and `LookupCells` stage.
     pub cells: usize,
-    /// Queries per `Quotients` stage.
+    /// Queries per `Quotients` stage at most (their steps grow with the count)...
     pub queries: usize,
+    /// ... and fewer where the stage's calldata (the nonce and its sections serialized) would
+    /// exceed this: a query's values are a felt per ~7 columns, and proofs differ in columns.
+    pub quotient_calldata: usize,
     /// Felts of FRI layer decommitments per `Fri` stage (a layer more if one alone is larger).
     pub fri_felts: usize,
 }
@@ -229,10 +232,17 @@ impl Progress {
             .collect();
         let checks = [Stage::Lookup, Stage::Oods];
         stages.extend(checks.into_iter().filter(|c| !self.checks.contains(c)));
-        stages.extend(
-            ranges(self.answered(), transcript.queries, sizes.queries)
-                .map(|(first, count)| Stage::Quotients { first, count }),
-        );
+        let mut first = self.answered();
+        while first < transcript.queries {
+            let mut count = sizes.queries.clamp(1, transcript.queries - first);
+            while count > 1
+                && self.calldata(proof, Stage::Quotients { first, count }) > sizes.quotient_calldata
+            {
+                count -= 1;
+            }
+            stages.push(Stage::Quotients { first, count });
+            first += count;
+        }
         // The trees check the leaf hashes the quotient ranges computed.
         let trees = (0..4).map(Stage::Tree);
         stages.extend(trees.filter(|c| !self.checks.contains(c)));
@@ -245,6 +255,14 @@ impl Progress {
             );
         }
         stages
+    }
+
+    /// Calldata felts of `stage` (the session nonce, then its sections serialized); 0 if its
+    /// inputs cannot be built yet (running it reports why).
+    fn calldata(&self, proof: &ProofSections, stage: Stage) -> usize {
+        proof
+            .stage_inputs(stage, self)
+            .map_or(0, |inputs| 1 + serialize_sections(&inputs).len())
     }
 
     /// Queries whose quotients are recorded.

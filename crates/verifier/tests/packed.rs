@@ -238,11 +238,11 @@ fn main(data: Array<felt252>) -> Array<felt252> {
 }
 "#;
 
-/// Claimed values travel one QM31 per felt: Cairo reads what `verifier::packed_sampled` writes
-/// (coordinates in stwo's order), writes the same felts back, and rejects a coordinate equal
-/// to P or bits beyond the four coordinates.
+/// Claimed values travel as two packed columns (counts, coordinates): Cairo reads what
+/// `verifier::packed_sampled` writes (coordinates in stwo's order), writes the same felts back,
+/// and rejects a coordinate equal to P and counts that disagree with the coordinates.
 #[test]
-fn claimed_values_one_qm31_per_felt() {
+fn claimed_values_travel_packed() {
     use stwo::core::fields::qm31::SecureField;
     let program = common::program(SAMPLED_MAIN);
     let p = (1u32 << 31) - 1;
@@ -262,17 +262,38 @@ fn claimed_values_one_qm31_per_felt() {
         .flat_map(|v| v.to_m31_array().map(|c| Felt::from(c.0)))
         .collect();
     assert_eq!(&out[2 + data.len()..], &coordinates[..], "values read");
+    // The tree count and 3 widths; 3 counts (length, 1 felt); 12 coordinates (length, 2 felts).
+    assert_eq!(data.len(), 4 + 2 + 3);
 
-    let one = |word: Felt| vec![Felt::from(1u32), Felt::from(1u32), Felt::from(1u32), word];
+    // One tree, one column of one value: its four coordinates in a packed column.
+    let one = |count: u32, coordinates: &[u32]| {
+        let mut d = vec![Felt::from(1u32), Felt::from(1u32)];
+        let pack = |values: &[u32]| {
+            let values: Vec<_> = values
+                .iter()
+                .map(|&v| BaseField::from_u32_unchecked(v))
+                .collect();
+            verifier::packed_column(&values)
+                .into_iter()
+                .map(common::felt)
+        };
+        d.extend(pack(&[count]));
+        d.extend(pack(coordinates));
+        d
+    };
     let rejected = |d: &[Felt]| run(&program, d) == vec![common::short_string("rejected")];
-    assert!(rejected(&one(Felt::from(p))), "a coordinate equal to P");
     assert!(
-        rejected(&one(Felt::from(1u128 << 124))),
-        "bits beyond the coordinates"
+        !rejected(&one(1, &[p - 1, 0, 1, 2])),
+        "every coordinate below P"
     );
-    let largest = (0..4).fold(0u128, |acc, _| (acc << 31) | u128::from(p - 1));
+    assert!(rejected(&one(1, &[p, 0, 1, 2])), "a coordinate equal to P");
+    assert!(rejected(&one(1, &[1, 2, 3])), "too few coordinates");
     assert!(
-        !rejected(&one(Felt::from(largest))),
-        "every coordinate P - 1"
+        rejected(&one(1, &[1, 2, 3, 4, 5, 6, 7, 8])),
+        "coordinates left over"
+    );
+    assert!(
+        rejected(&one(2, &[1, 2, 3, 4])),
+        "a count beyond the coordinates"
     );
 }

@@ -419,6 +419,7 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
 const SIZES: stages::StageSizes = stages::StageSizes {
     cells: 150,
     queries: 8,
+    quotient_calldata: 4_900,
     fri_felts: 2_000,
 };
 
@@ -531,6 +532,40 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
     for (name, steps, _) in &staged.runs {
         assert!(*steps < 8_000_000, "stage {name}: {steps} steps");
     }
+
+    // Quotient ranges shrink to a calldata budget: with the calldata of 4 queries as the
+    // budget, ranges of 4 queries (the last maybe fewer) covering every query.
+    let (_, _, reply) = staged
+        .runs
+        .iter()
+        .find(|(n, _, _)| n == "transcript")
+        .unwrap();
+    let output: Vec<_> = reply[1..]
+        .iter()
+        .map(|f| starknet_ff::FieldElement::from_bytes_be(&f.to_bytes_be()).unwrap())
+        .collect();
+    let mut planned = stages::Progress::default();
+    planned.record(Stage::Transcript, &output).unwrap();
+    let calldata = |stage: Stage| {
+        let inputs = sections.stage_inputs(stage, &planned).unwrap();
+        1 + stages::serialize_sections(&inputs).len()
+    };
+    let budget = calldata(Stage::Quotients { first: 0, count: 4 });
+    assert!(budget < calldata(Stage::Quotients { first: 0, count: 5 }));
+    let tight = stages::StageSizes {
+        quotient_calldata: budget,
+        ..SIZES
+    };
+    let queries = planned.transcript().unwrap().queries;
+    let mut next = 0;
+    for stage in planned.remaining(&sections, tight) {
+        if let Stage::Quotients { first, count } = stage {
+            assert_eq!((first, count), (next, 4.min(queries - next)), "{stage:?}");
+            assert!(calldata(stage) <= budget, "{stage:?}");
+            next += count;
+        }
+    }
+    assert_eq!(next, queries);
     for (what, p, _) in tampered_proofs(honest) {
         let staged = run_stages(&p);
         let rejection = staged.rejection();

@@ -9,7 +9,7 @@ use crate::queries::sorted_unique;
 use crate::stark::{Air, canonic_coset_vanishing, mask_point};
 use super::claim::{CairoClaim, InteractionClaim, SlotKind};
 use crate::constraints::{evaluate_constraints, program_inputs};
-use super::components::{component_info, preprocessed_log_sizes, program, seq_column};
+use super::components::{component_data, preprocessed_log_sizes, program, seq_column};
 use super::layout;
 use super::lookup::LookupElements;
 
@@ -44,6 +44,71 @@ pub struct ComponentInfo {
     pub interaction: Span<Span<i32>>,
     pub preprocessed: Span<PreprocessedColumn>,
     pub params: Span<Param>,
+}
+
+/// What slot `slot`'s constraints read; None if the verifier does not support it. Decodes the
+/// generated `component_data`: per tree (trace, interaction) runs of equal columns (count,
+/// offset count, offsets), then the preprocessed columns (an index, or -1 for `Seq`), then the
+/// parameters (i for alpha^i, -1 z, -2 the claimed sum, -3 the column size, -4 the claim value).
+pub fn component_info(slot: u32) -> Option<ComponentInfo> {
+    let mut data = component_data(slot)?;
+    let trace = read_columns(ref data);
+    let interaction = read_columns(ref data);
+    let mut preprocessed = array![];
+    for _ in 0..read_count(ref data) {
+        let v = *data.pop_front().unwrap();
+        preprocessed
+            .append(
+                if v == -1 {
+                    PreprocessedColumn::Seq
+                } else {
+                    PreprocessedColumn::Fixed(v.try_into().unwrap())
+                },
+            );
+    }
+    let mut params = array![];
+    for _ in 0..read_count(ref data) {
+        let v = *data.pop_front().unwrap();
+        params
+            .append(
+                if v >= 0 {
+                    Param::Alpha(v.try_into().unwrap())
+                } else if v == -1 {
+                    Param::Z
+                } else if v == -2 {
+                    Param::ClaimedSum
+                } else if v == -3 {
+                    Param::ColumnSize
+                } else {
+                    assert(v == -4, 'cairo_air: component data');
+                    Param::ClaimValue
+                },
+            );
+    }
+    assert(data.is_empty(), 'cairo_air: component data');
+    Option::Some(
+        ComponentInfo {
+            trace, interaction, preprocessed: preprocessed.span(), params: params.span(),
+        },
+    )
+}
+
+fn read_count(ref data: Span<i32>) -> u32 {
+    (*data.pop_front().expect('cairo_air: component data')).try_into().unwrap()
+}
+
+fn read_columns(ref data: Span<i32>) -> Span<Span<i32>> {
+    let mut columns = array![];
+    for _ in 0..read_count(ref data) {
+        let count = read_count(ref data);
+        let n_offsets = read_count(ref data);
+        let offsets = data.slice(0, n_offsets);
+        data = data.slice(n_offsets, data.len() - n_offsets);
+        for _ in 0..count {
+            columns.append(offsets);
+        }
+    }
+    columns.span()
 }
 
 /// One component of the proof.
