@@ -92,6 +92,9 @@ struct Sample {
 #[derive(Drop)]
 struct Batch {
     point: CirclePoint<QM31>,
+    /// conj(y) - y of the point: each column's coefficient is d k, applied once per row.
+    d: QM31,
+    /// Per column, its sample's coefficient k (coordinates).
     columns: Span<(u32, felt252, felt252, felt252, felt252)>,
     a_sum: QM31,
     b_sum: QM31,
@@ -465,6 +468,8 @@ fn sample_batches(
     let mut samples: Array<Sample> = array![];
     let mut coeff = QM31Trait::one();
     let mut column = 0;
+    // The last shifted point and what it came from: a component's columns share both.
+    let mut shifted: Option<(CirclePoint<QM31>, u32, CirclePoint<QM31>)> = Option::None;
     for t in 0..trees.len() {
         let sizes = *trees.at(t).log_sizes;
         let points = *sampled_points.at(t);
@@ -473,13 +478,20 @@ fn sample_batches(
             let ps = *points.at(c);
             let vs = values.at(c).span();
             if ps.len() == 2 {
-                let period = into_secure(period_generator(lifting_log_size, *sizes.at(c)));
-                samples
-                    .append(
-                        Sample {
-                            point: (*ps.at(1)).add(period), column, value: *vs.at(1), coeff,
-                        },
-                    );
+                let (p, size) = (*ps.at(1), *sizes.at(c));
+                let mut point = p;
+                let mut reused = false;
+                if let Option::Some((q, s, r)) = shifted {
+                    if s == size && q == p {
+                        point = r;
+                        reused = true;
+                    }
+                }
+                if !reused {
+                    point = p.add(into_secure(period_generator(lifting_log_size, size)));
+                    shifted = Option::Some((p, size, point));
+                }
+                samples.append(Sample { point, column, value: *vs.at(1), coeff });
                 coeff = coeff * random_coeff;
             }
             for i in 0..ps.len() {
@@ -517,7 +529,7 @@ fn sample_batches(
     }
 
     // Per batch, with d = conj(y) - y of its point and k each sample's coefficient: c = k d per
-    // column; a_sum = sum k (conj(v) - v); b_sum = sum k (v d - (conj(v) - v) y)
+    // column (row_quotient applies d to the row's sum); a_sum = sum k (conj(v) - v); b_sum = sum k (v d - (conj(v) - v) y)
     // = d sum k v - y a_sum (stwo's `complex_conjugate_line_coeffs`, summed).
     let mut batches = array![];
     let mut order = sort_by_key(batch_of.span());
@@ -534,14 +546,13 @@ fn sample_batches(
             order = order.slice(1, order.len() - 1);
             let s = samples.at(i);
             let k = *s.coeff;
-            let c = k * d;
             kv = kv + k * *s.value;
             k_conj_v = k_conj_v + k * (*s.value).complex_conjugate();
-            columns.append((*s.column, c.a.a.v.into(), c.a.b.v.into(), c.b.a.v.into(), c.b.b.v.into()));
+            columns.append((*s.column, k.a.a.v.into(), k.a.b.v.into(), k.b.a.v.into(), k.b.b.v.into()));
         }
         let a_sum = k_conj_v - kv;
         let b_sum = d * kv - point.y * a_sum;
-        batches.append(Batch { point, columns: columns.span(), a_sum, b_sum });
+        batches.append(Batch { point, d, columns: columns.span(), a_sum, b_sum });
     }
     batches
 }
@@ -567,7 +578,7 @@ fn row_quotient(
         let dx = CM31 { a: p.x.a.a - domain_point.x, b: p.x.a.b };
         let dy = CM31 { a: p.y.a.a - domain_point.y, b: p.y.a.b };
         let denominator = dx * p.y.b - dy * p.x.b;
-        // sum c * value coordinate-wise in felt252: ~2^62 per product, reduced once.
+        // sum k * value coordinate-wise in felt252: ~2^62 per product, reduced once; times d.
         let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
         for entry in *batch.columns {
             let (column, c0, c1, c2, c3) = *entry;
@@ -577,10 +588,11 @@ fn row_quotient(
             s2 += c2 * value;
             s3 += c3 * value;
         }
-        let c_value = QM31 {
-            a: CM31 { a: m31_from_felt(s0), b: m31_from_felt(s1) },
-            b: CM31 { a: m31_from_felt(s2), b: m31_from_felt(s3) },
-        };
+        let c_value = *batch.d
+            * QM31 {
+                a: CM31 { a: m31_from_felt(s0), b: m31_from_felt(s1) },
+                b: CM31 { a: m31_from_felt(s2), b: m31_from_felt(s3) },
+            };
         let numerator = c_value - ((*batch.a_sum).mul_m31(domain_point.y) + *batch.b_sum);
         acc = acc + numerator.mul_cm31(denominator.inverse());
     }
