@@ -529,8 +529,9 @@ fn sample_batches(
     }
 
     // Per batch, with d = conj(y) - y of its point and k each sample's coefficient: c = k d per
-    // column (row_quotient applies d to the row's sum); a_sum = sum k (conj(v) - v); b_sum = sum k (v d - (conj(v) - v) y)
-    // = d sum k v - y a_sum (stwo's `complex_conjugate_line_coeffs`, summed).
+    // column (row_quotient applies d to the row's sum); a_sum = sum k (conj(v) - v);
+    // b_sum = sum k (v d - (conj(v) - v) y) = d sum k v - y a_sum (stwo's
+    // `complex_conjugate_line_coeffs`, summed).
     let mut batches = array![];
     let mut order = sort_by_key(batch_of.span());
     for b in 0..points.len() {
@@ -581,12 +582,12 @@ fn row_quotient(
         // sum k * value coordinate-wise in felt252: ~2^62 per product, reduced once; times d.
         let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
         for entry in *batch.columns {
-            let (column, c0, c1, c2, c3) = *entry;
+            let (column, k0, k1, k2, k3) = *entry;
             let value: felt252 = (*(*columns.at(column)).at(row)).v.into();
-            s0 += c0 * value;
-            s1 += c1 * value;
-            s2 += c2 * value;
-            s3 += c3 * value;
+            s0 += k0 * value;
+            s1 += k1 * value;
+            s2 += k2 * value;
+            s3 += k3 * value;
         }
         let c_value = *batch.d
             * QM31 {

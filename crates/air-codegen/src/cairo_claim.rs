@@ -384,8 +384,9 @@ pub fn claim_layout_module() -> String {
 }
 
 /// What the generated Cairo AIR can verify: the components Cairn's programs use (every opcode
-/// but `generic_opcode` and Blake's, the memory, the range-check and XOR tables, and the
-/// range-check and bitwise builtins). A proof with any other component is rejected as
+/// but `generic_opcode` and Blake's, the memory, the range-check and XOR tables, the
+/// range-check and bitwise builtins, and the Poseidon builtin with its tables, for hashed
+/// inputs and weights). A proof with any other component is rejected as
 /// unsupported: every component's program is checked against stwo (`tests/cairo_air.rs`), but
 /// only these are exercised by an end-to-end proof.
 pub const SUPPORTED: &[&str] = &[
