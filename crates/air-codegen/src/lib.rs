@@ -223,7 +223,7 @@ impl Component {
     /// The program's Cairo constants: `(name, words)`, the program cut at operation boundaries
     /// into pieces whose packing a Cairo constant holds.
     fn cairo_pieces(&self) -> Vec<(String, &[u32])> {
-        let max_words = (MAX_CAIRO_CONST_LEN - 1) * program::WORDS_PER_FELT;
+        let max_words = (MAX_CAIRO_CONST_LEN - 1) * verifier::M31S_PER_FELT;
         let pieces = program::split(&self.program, max_words);
         let base = format!("PROGRAM_{}", self.name.to_uppercase());
         if pieces.len() == 1 {

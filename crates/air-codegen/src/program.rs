@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use stwo::core::fields::m31::BaseField;
+use stwo::core::fields::m31::{BaseField, P};
 use stwo::core::fields::qm31::SecureField;
 use stwo_constraint_framework::expr::{BaseExpr, ExtExpr};
 
@@ -309,35 +309,22 @@ pub fn split(program: &[u32], max: usize) -> Vec<&[u32]> {
     pieces
 }
 
-/// Bits a packed word takes; every word (opcode, value number, M31 coordinate) is below the
-/// M31 modulus 2^31 - 1, as the Cairo reader (`packed::read_column`) requires.
-pub const WORD_BITS: u32 = 31;
-
-/// Words per felt252: four in its low 128 bits, three in its high ones (a felt252 is below
-/// 2^252, so the high half holds at most 123 bits).
-pub const WORDS_PER_FELT: usize = 7;
-
-/// `words` as the felt252s the Cairo `constraints::unpack_words` reads, the layout of a packed
-/// column (`cairn_stwo_verifier::packed`): the word count, then the words seven to a felt (hex
-/// literals). A Cairo constant costs one bytecode felt per element, so packing shrinks the
-/// verifier's classes about sevenfold where programs live.
+/// `words` as the felt252s the Cairo `constraints::unpack_words` reads: a packed column
+/// (`verifier::packed_column`, the layout `packed::read_column` reads: the word count, then the
+/// words seven to a felt), as hex literals. A Cairo constant costs one bytecode felt per
+/// element, so packing shrinks the verifier's classes about sevenfold where programs live.
+/// Panics on a word that is not below the M31 modulus (opcodes, value numbers and M31
+/// coordinates all are).
 pub fn pack(words: &[u32]) -> Vec<String> {
-    let mut felts = vec![words.len().to_string()];
-    for chunk in words.chunks(WORDS_PER_FELT) {
-        let (mut low, mut high) = (0u128, 0u128);
-        for (k, &w) in chunk.iter().enumerate() {
-            assert!(w < (1 << WORD_BITS) - 1, "word {w} is not below 2^31 - 1");
-            if k < 4 {
-                low |= u128::from(w) << (WORD_BITS as usize * k);
-            } else {
-                high |= u128::from(w) << (WORD_BITS as usize * (k - 4));
-            }
-        }
-        felts.push(if high == 0 {
-            format!("0x{low:x}")
-        } else {
-            format!("0x{high:x}{low:032x}")
-        });
-    }
-    felts
+    let values: Vec<BaseField> = words
+        .iter()
+        .map(|&w| {
+            assert!(w < P, "word {w} is not below 2^31 - 1");
+            BaseField::from_u32_unchecked(w)
+        })
+        .collect();
+    verifier::packed_column(&values)
+        .iter()
+        .map(|f| format!("{f:#x}"))
+        .collect()
 }

@@ -512,7 +512,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// A spinner with the elapsed time and a message: long steps (proving, compiling).
 /// Says so when `cairn submit` would refuse the proof: better now than after minutes of proving
 /// and a deployment.
 fn warn_if_not_verifiable_on_chain(proof: &prover::PoseidonProof) {
@@ -528,6 +527,7 @@ fn warn_if_not_verifiable_on_chain(proof: &prover::PoseidonProof) {
     }
 }
 
+/// A spinner with the elapsed time and a message: long steps (proving, compiling).
 fn spinner() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("template"));

@@ -161,9 +161,9 @@ fn tampered(from: &Path, to: &Path, tamper: impl FnOnce(&mut prover::PoseidonPro
 }
 
 /// Stage C end to end: an ONNX model (a linear layer with a hashed input) is transpiled, proven
-/// for the chain, the verifier deployed on a devnet and the proof
-/// verified there stage by stage; the registered fact names the program (Poseidon of its
-/// bytecode, recomputed here) and the output (from the run). Tampered proofs are rejected on
+/// for the chain, the verifier deployed on a devnet and the proof verified there stage by
+/// stage; the registered fact names the program (Poseidon of its bytecode, recomputed here) and
+/// the output (from the run). Tampered proofs are rejected on
 /// chain with the verifier's reason; a session cannot be replayed; a stage fed data its session
 /// did not see is refused; a lookup over other cells than the transcript's is refused.
 #[test]

@@ -267,7 +267,6 @@ pub fn packed_sampled(trees: &[Vec<Vec<SecureField>>]) -> Vec<FieldElement> {
     felts
 }
 
-/// One column in the packed layout: its length, then the values seven to a felt.
 /// Rows `first .. first + count` of `columns` as `packed::read_rows` reads them: the column
 /// count, then the rows' values (each row all columns) as one packed column. `None` past a
 /// column's end.
@@ -287,6 +286,7 @@ pub fn packed_rows(
     Some(felts)
 }
 
+/// One column in the packed layout: its length, then the values seven to a felt.
 pub fn packed_column(values: &[BaseField]) -> Vec<FieldElement> {
     let mut felts = vec![values.len().into()];
     for chunk in values.chunks(M31S_PER_FELT) {
