@@ -2,13 +2,19 @@
 //!
 //! A fact is `poseidon(program_hash, output_hash)`: "the program with this hash produced this output".
 //! Only the verifier account or contract named at deployment may register facts; anyone may read them.
-//! Models map a model id to the program hash their transpiled Cairo program has, so a dapp can ask
-//! "did model M produce output Y" without knowing program hashes.
+//!
+//! Models name programs for dapps: `register_model(name, program_hash)` creates the model id
+//! `poseidon(caller, name)` (`model_id`), bound to that program for good. Nobody else can create
+//! that id (it holds its owner's address) and nobody can re-point it (not even its owner: a new
+//! program is a new name, e.g. 'credit-v2'), so a dapp that trusts an id trusts one program.
+//! `model_produced(id, output_hash)` then asks "did model M produce output Y" without program
+//! hashes.
 
 #[derive(Copy, Drop, Serde, starknet::Store, PartialEq, Debug)]
 pub struct Model {
     pub program_hash: felt252,
     pub owner: starknet::ContractAddress,
+    pub name: felt252,
 }
 
 #[derive(Copy, Drop, Serde, starknet::Store, PartialEq, Debug)]
@@ -20,8 +26,11 @@ pub struct Fact {
 
 #[starknet::interface]
 pub trait IRegistry<TState> {
-    /// Names the program of `model_id`; only its first registrant may change it later.
-    fn register_model(ref self: TState, model_id: felt252, program_hash: felt252);
+    /// Creates the model `model_id(caller, name)` for `program_hash` and returns its id. An id
+    /// is registered once: it names that program for good.
+    fn register_model(ref self: TState, name: felt252, program_hash: felt252) -> felt252;
+    /// The id `owner` gets for `name`: `poseidon(owner, name)`.
+    fn model_id(self: @TState, owner: starknet::ContractAddress, name: felt252) -> felt252;
     /// Records a verified fact; only the verifier may call this. Returns the fact hash.
     fn register_fact(ref self: TState, program_hash: felt252, output_hash: felt252) -> felt252;
     fn is_verified(self: @TState, fact: felt252) -> bool;
@@ -33,6 +42,11 @@ pub trait IRegistry<TState> {
     /// The `index`-th registered fact hash, oldest first.
     fn fact_at(self: @TState, index: u64) -> felt252;
     fn verifier(self: @TState) -> starknet::ContractAddress;
+}
+
+/// `poseidon(owner, name)`, the id of a model registered by `owner` under `name`.
+pub fn model_id(owner: starknet::ContractAddress, name: felt252) -> felt252 {
+    core::poseidon::poseidon_hash_span([owner.into(), name].span())
 }
 
 /// `poseidon(program_hash, output_hash)`, the identifier of a fact.
@@ -48,7 +62,7 @@ pub mod Registry {
         StoragePointerReadAccess, StoragePointerWriteAccess, Vec, VecTrait,
     };
     use starknet::{ContractAddress, get_block_number, get_caller_address};
-    use super::{Fact, Model, fact_hash};
+    use super::{Fact, Model, fact_hash, model_id};
 
     #[storage]
     struct Storage {
@@ -73,6 +87,7 @@ pub mod Registry {
         pub model_id: felt252,
         pub program_hash: felt252,
         pub owner: ContractAddress,
+        pub name: felt252,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -92,15 +107,20 @@ pub mod Registry {
 
     #[abi(embed_v0)]
     impl RegistryImpl of super::IRegistry<ContractState> {
-        fn register_model(ref self: ContractState, model_id: felt252, program_hash: felt252) {
+        fn register_model(
+            ref self: ContractState, name: felt252, program_hash: felt252,
+        ) -> felt252 {
             assert(program_hash != 0, 'program hash is zero');
-            let caller = get_caller_address();
-            let existing = self.models.read(model_id);
-            if existing.program_hash != 0 {
-                assert(existing.owner == caller, 'model owned by another');
-            }
-            self.models.write(model_id, Model { program_hash, owner: caller });
-            self.emit(ModelRegistered { model_id, program_hash, owner: caller });
+            let owner = get_caller_address();
+            let id = model_id(owner, name);
+            assert(self.models.entry(id).program_hash.read() == 0, 'model id taken');
+            self.models.write(id, Model { program_hash, owner, name });
+            self.emit(ModelRegistered { model_id: id, program_hash, owner, name });
+            id
+        }
+
+        fn model_id(self: @ContractState, owner: ContractAddress, name: felt252) -> felt252 {
+            model_id(owner, name)
         }
 
         fn register_fact(

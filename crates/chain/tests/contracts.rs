@@ -12,6 +12,7 @@ fn registry_compiles_with_maps_vec_and_events() {
     let abi = serde_json::to_string(&c.sierra.abi).unwrap();
     for item in [
         "register_fact",
+        "model_id",
         "model_produced",
         "FactRegistered",
         "ModelRegistered",

@@ -63,12 +63,17 @@ async fn registry_on_devnet() {
         verifier.address()
     );
 
-    // A model, then a fact for its program.
-    let (model, program, output) = (felt(0x6d6f64656c), felt(0xabc), felt(0x123456));
+    // A model (its id: poseidon(owner, name)), then a fact for its program.
+    let (name, program, output) = (felt(0x6d6f64656c), felt(0xabc), felt(0x123456));
     verifier
-        .invoke(registry, "register_model", vec![model, program])
+        .invoke(registry, "register_model", vec![name, program])
         .await
         .unwrap();
+    let model = Poseidon::hash_array(&[verifier.address(), name]);
+    assert_eq!(
+        view(&verifier, registry, "model_id", &[verifier.address(), name]).await,
+        vec![model]
+    );
     let tx = verifier
         .invoke(registry, "register_fact", vec![program, output])
         .await
@@ -153,6 +158,7 @@ async fn registry_on_devnet() {
         slot(var("models", &[model]) + felt(1)).await.unwrap(),
         verifier.address()
     );
+    assert_eq!(slot(var("models", &[model]) + felt(2)).await.unwrap(), name);
 
     // Registering the same fact twice keeps one entry.
     verifier
@@ -164,7 +170,7 @@ async fn registry_on_devnet() {
         vec![felt(1)]
     );
 
-    // Only the verifier registers facts; only a model's owner re-points it.
+    // Only the verifier registers facts.
     let err = stranger
         .invoke(registry, "register_fact", vec![program, output + felt(1)])
         .await
@@ -174,11 +180,33 @@ async fn registry_on_devnet() {
             && err.to_string().contains("caller is not the verifier"),
         "{err}"
     );
-    let err = stranger
-        .invoke(registry, "register_model", vec![model, felt(0xdef)])
+    // A model id names its program for good: not even its owner re-points it.
+    let err = verifier
+        .invoke(registry, "register_model", vec![name, felt(0xdef)])
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("model owned by another"), "{err}");
+    assert!(err.to_string().contains("model id taken"), "{err}");
+    // A stranger registering the same name gets their own id, which names their program only.
+    stranger
+        .invoke(registry, "register_model", vec![name, felt(0xdef)])
+        .await
+        .unwrap();
+    let squatted = Poseidon::hash_array(&[stranger.address(), name]);
+    assert_ne!(squatted, model);
+    assert_eq!(
+        view(&verifier, registry, "model_produced", &[squatted, output]).await,
+        vec![felt(0)]
+    );
+    assert_eq!(
+        view(&verifier, registry, "model_produced", &[model, output]).await,
+        vec![felt(1)]
+    );
+    let got = view(&verifier, registry, "get_model", &[model]).await;
+    assert_eq!(
+        got,
+        vec![felt(0), program, verifier.address(), name],
+        "Option::Some(Model {{ .. }})"
+    );
     assert_eq!(
         view(&verifier, registry, "fact_count", &[]).await,
         vec![felt(1)]
