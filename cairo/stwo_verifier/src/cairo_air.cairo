@@ -176,7 +176,8 @@ fn check_parameters(config: PcsConfig, roots: Span<felt252>) -> Result<(), felt2
         || fri.fold_step != layout::FOLD_STEP {
         return Result::Err('cairo_air: parameters');
     }
-    if roots.len() < 3 {
+    // Preprocessed, trace, interaction and composition trees: exactly.
+    if roots.len() != 4 {
         return Result::Err('cairo_air: commitments');
     }
     if *roots.at(0) != layout::PREPROCESSED_ROOT {

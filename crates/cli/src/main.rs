@@ -467,6 +467,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .transpose()?;
             let t = Instant::now();
             let expected = (expected_hash, expected_output.as_deref());
+            // stwo-cairo asserts on some malformed claims; the verifier turns those panics into
+            // rejections, and the default hook would print them as if `cairn` had crashed.
+            std::panic::set_hook(Box::new(|_| {}));
             // A proof made for the chain (`prove --for-chain`) is checked with its own channel.
             let outcome = match prover::read_any_proof(&proof) {
                 Ok(prover::AnyProof::Chain(p)) => {
@@ -485,6 +488,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 Ok((statement, claim))
             });
+            let _ = std::panic::take_hook();
             match outcome {
                 Ok((statement, claim)) => {
                     println!("valid proof");

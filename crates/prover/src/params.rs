@@ -14,7 +14,7 @@ use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 use stwo::prover::backend::simd::SimdBackend;
 use stwo::prover::backend::BackendForChannel;
 use stwo::prover::mempool::BaseColumnPool;
-use stwo::prover::poly::circle::PolyOps;
+use stwo::prover::poly::circle::{CircleCoefficients, PolyOps};
 use stwo::prover::poly::twiddles::TwiddleTree;
 use stwo::prover::CommitmentTreeProver;
 use stwo_cairo_common::preprocessed_columns::preprocessed_trace::{
@@ -28,7 +28,7 @@ use crate::VerifyError;
 /// Conjectured security of the parameters: `pow_bits + log_blowup_factor * n_queries`.
 pub const SECURITY_BITS: u32 = POW_BITS + LOG_BLOWUP * N_QUERIES;
 const POW_BITS: u32 = 20;
-const LOG_BLOWUP: u32 = 1;
+pub(crate) const LOG_BLOWUP: u32 = 1;
 const N_QUERIES: u32 = 76;
 /// The small canonical preprocessed trace: all builtins Cairn programs can use, without the
 /// large Pedersen tables.
@@ -76,7 +76,22 @@ pub trait ProofChannel: MerkleChannel + Sized + 'static {
     fn tree_cell() -> &'static OnceLock<CommitmentTreeProver<SimdBackend, Self>>
     where
         SimdBackend: BackendForChannel<Self>;
+    /// The commitment to the preprocessed trace's polynomials.
+    #[doc(hidden)]
+    fn commit_preprocessed(
+        coefficients: Coefficients,
+        twiddles: &TwiddleTree<SimdBackend>,
+        pool: &BaseColumnPool<SimdBackend>,
+    ) -> CommitmentTreeProver<SimdBackend, Self>
+    where
+        SimdBackend: BackendForChannel<Self>,
+    {
+        CommitmentTreeProver::new(coefficients, LOG_BLOWUP, twiddles, false, None, pool)
+    }
 }
+
+/// The preprocessed trace's columns as polynomials.
+pub type Coefficients = stwo::core::ColumnVec<CircleCoefficients<SimdBackend>>;
 
 impl ProofChannel for Blake2sMerkleChannel {
     const HASH: ChannelHash = ChannelHash::Blake2s;
@@ -102,6 +117,14 @@ impl ProofChannel for Poseidon252MerkleChannel {
         static CELL: OnceLock<CommitmentTreeProver<SimdBackend, Poseidon252MerkleChannel>> =
             OnceLock::new();
         &CELL
+    }
+    /// Hashing it takes ~40 s: cached on disk (`tree_cache`).
+    fn commit_preprocessed(
+        coefficients: Coefficients,
+        twiddles: &TwiddleTree<SimdBackend>,
+        pool: &BaseColumnPool<SimdBackend>,
+    ) -> CommitmentTreeProver<SimdBackend, Self> {
+        crate::tree_cache::poseidon_tree(coefficients, twiddles, pool)
     }
 }
 
@@ -140,7 +163,7 @@ where
     MC::tree_cell().get_or_init(|| {
         let pre = preprocessed();
         let polys = SimdBackend::interpolate_columns(gen_trace(pre.trace.clone()), &pre.twiddles);
-        CommitmentTreeProver::new(polys, LOG_BLOWUP, &pre.twiddles, false, None, &pre.pool)
+        MC::commit_preprocessed(polys, &pre.twiddles, &pre.pool)
     })
 }
 
@@ -168,12 +191,23 @@ pub(crate) fn check_parameters<H: MerkleHasherLifted>(
 mod tests {
     use super::*;
 
+    /// Built afresh (not through `preprocessed_tree`, which may read a cached tree).
     fn root_matches<MC: ProofChannel>()
     where
         SimdBackend: BackendForChannel<MC>,
     {
+        let pre = preprocessed();
+        let polys = SimdBackend::interpolate_columns(gen_trace(pre.trace.clone()), &pre.twiddles);
+        let tree = CommitmentTreeProver::<SimdBackend, MC>::new(
+            polys,
+            LOG_BLOWUP,
+            &pre.twiddles,
+            false,
+            None,
+            &pre.pool,
+        );
         assert_eq!(
-            preprocessed_tree::<MC>().commitment.root(),
+            tree.commitment.root(),
             MC::preprocessed_root(),
             "the preprocessed trace changed (new stwo-cairo?): update preprocessed_root"
         );

@@ -183,3 +183,55 @@ fn memory_total_must_be_the_sum_of_its_parts() {
     let err = prover::verify(proof).unwrap_err();
     assert!(matches!(err, VerifyError::Claim(_)), "{err}");
 }
+
+#[test]
+fn claim_words_at_or_above_p_are_rejected_by_name() {
+    // Ids and pointers enter the transcript and the lookup as M31 elements: k + P is not k.
+    const P: u32 = (1 << 31) - 1;
+    let f = fixture();
+    type Mutation = Box<dyn Fn(&mut VerifierProof)>;
+    let cases: Vec<(&str, Mutation)> = vec![
+        (
+            "a segment pointer",
+            Box::new(|p| {
+                let segments = &mut p.claim.public_data.public_memory.public_segments;
+                segments.range_check_128.as_mut().unwrap().start_ptr.value += P;
+            }),
+        ),
+        (
+            "a safe-call id",
+            Box::new(|p| p.claim.public_data.public_memory.safe_call_ids[0] += P),
+        ),
+        (
+            "an output cell's id",
+            Box::new(|p| p.claim.public_data.public_memory.output[0].0 += P),
+        ),
+        (
+            "a program cell's id",
+            Box::new(|p| p.claim.public_data.public_memory.program[7].0 += P),
+        ),
+    ];
+    for (what, mutate) in cases {
+        let mut proof = decode(&f.binary);
+        mutate(&mut proof);
+        let err = prover::verify(proof).expect_err(what);
+        assert!(
+            matches!(&err, VerifyError::PublicData(m) if m.contains("not below 2^31 - 1")),
+            "{what}: {err}"
+        );
+    }
+}
+
+#[test]
+fn program_values_must_be_field_elements() {
+    // The transcript and the lookup read 252 bits of a value; the program hash reads all 256.
+    let f = fixture();
+    let mut proof = decode(&f.binary);
+    let last = proof.claim.public_data.public_memory.program.len() - 1;
+    proof.claim.public_data.public_memory.program[last].1[7] |= 0xf000_0000;
+    let err = prover::verify(proof).unwrap_err();
+    assert!(
+        matches!(&err, VerifyError::PublicData(m) if m.contains("not a field element")),
+        "{err}"
+    );
+}

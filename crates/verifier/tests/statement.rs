@@ -641,3 +641,94 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
         );
     }
 }
+
+/// A dishonest prover's forgeries of the dot product's statement (`forge`) against every
+/// verifier of a chain proof: the Rust one, the Cairo statement checks, the one-go Cairo
+/// verifier and the staged verifier (its `begin` stage, as the contract runs it). The output
+/// segment moved away from final_ap with fake cells claimed is proven for real (Poseidon252,
+/// minutes: shared with the on-chain test through target/forged-proofs), a valid STARK proof
+/// that stwo-cairo 1.3.0's own verifier accepts. The others are the honest proof's claim
+/// doctored the same way as their real proofs, which crates/cli/tests/forgery.rs proves and
+/// shows valid on the Blake2s channel: every verifier stops at the claim, before the
+/// transcript, and names it. (Before the checks, all four real Poseidon252 forgeries passed
+/// every Cairo verifier: the issue #20 note.)
+#[test]
+fn forged_statements_are_rejected_by_every_verifier() {
+    use cairo_air::components::bitwise_builtin;
+    use forge::Forgery;
+    let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product");
+    let program = runner::compile_package(&package).unwrap();
+    let run = runner::execute(&program, &runner::parse_args(ARGS).unwrap()).unwrap();
+    let mut fake = run.output.clone();
+    *fake.last_mut().unwrap() = (1000 * 65536).into();
+    let moved = forge::shared_chain_proof(&run, &Forgery::OutputMoved(fake)).unwrap();
+    cairo_air::verifier::verify_cairo::<Poseidon252MerkleChannel>(moved.clone())
+        .expect("stwo-cairo accepts the forgery");
+
+    let honest = proof();
+    let memory = &honest.claim.public_data.public_memory;
+    let mut truncated = honest.clone();
+    truncated.claim.public_data.public_memory.output.pop();
+    let mut extended = honest.clone();
+    let id = memory.output[0].0;
+    extended
+        .claim
+        .public_data
+        .public_memory
+        .output
+        .push((id, [7, 0, 0, 0, 0, 0, 0, 0]));
+    let bitwise = memory.public_segments.bitwise.unwrap();
+    assert!(bitwise.is_empty() && honest.claim.bitwise_builtin.is_none());
+    let mut unused = honest.clone();
+    unused.claim.bitwise_builtin = Some(bitwise_builtin::Claim {
+        log_size: 4,
+        bitwise_builtin_segment_start: bitwise.start_ptr.value,
+    });
+    unused.interaction_claim.bitwise_builtin = Some(bitwise_builtin::InteractionClaim {
+        claimed_sum: SecureField::from(BaseField::from(0)),
+    });
+    let cases = [
+        (
+            "the output segment moved, fake cells claimed (proven)",
+            &moved,
+            "cairo_air: output segment",
+            "output segment",
+        ),
+        (
+            "the output truncated",
+            &truncated,
+            "cairo_air: output segment",
+            "output segment",
+        ),
+        (
+            "the output extended",
+            &extended,
+            "cairo_air: output segment",
+            "output segment",
+        ),
+        (
+            "a builtin claim on an empty segment",
+            &unused,
+            "cairo_air: unused builtin claim",
+            "empty segment",
+        ),
+    ];
+    for (what, proof, reason, rust_reason) in cases {
+        let err = prover::verify_with::<Poseidon252MerkleChannel>(proof.clone())
+            .expect_err(what)
+            .to_string();
+        assert!(err.contains(rust_reason), "{what}: {err}");
+        let reason = common::short_string(reason);
+        assert_eq!(
+            cairo_run(false, proof).output,
+            vec![1.into(), reason],
+            "{what}"
+        );
+        assert_eq!(cairo_run(true, proof).output, vec![reason], "{what}");
+        assert_eq!(
+            run_stages(proof).rejection(),
+            Some(("begin", reason)),
+            "{what}"
+        );
+    }
+}

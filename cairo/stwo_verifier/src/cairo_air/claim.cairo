@@ -287,6 +287,7 @@ pub fn verify_claim(claim: @CairoClaim, interaction: @InteractionClaim) -> Resul
         },
         Option::None => { return Result::Err('cairo_air: claim shape'); },
     }
+    verify_words(claim.public_data)?;
     verify_builtins(claim)?;
     verify_registers(claim.public_data)?;
     verify_relation_uses(claim, slots.span())?;
@@ -300,6 +301,34 @@ pub fn verify_claim(claim: @CairoClaim, interaction: @InteractionClaim) -> Resul
     }
     if n_ids == 0 || n_ids - 1 + layout::LARGE_MEMORY_VALUE_ID_BASE.into() >= 0x7fffffff {
         return Result::Err('cairo_air: memory ids');
+    }
+    Result::Ok(())
+}
+
+pub const ERR_WORD: felt252 = 'cairo_air: claim word';
+
+/// Pointers and ids enter the transcript and the lookup as M31 elements, where `k` and `k + P`
+/// are the same: each must be below P. (Registers are M31s when read; the program's ids are
+/// checked as they are absorbed.)
+fn verify_words(data: @PublicData) -> Result<(), felt252> {
+    let memory = data.public_memory;
+    let mut words = array![];
+    for s in memory.public_segments.span() {
+        words.append(*s.start_ptr.id);
+        words.append(*s.start_ptr.value);
+        words.append(*s.stop_ptr.id);
+        words.append(*s.stop_ptr.value);
+    }
+    let [id0, id1] = *memory.safe_call_ids;
+    words.append(id0);
+    words.append(id1);
+    for (id, _) in memory.output.span() {
+        words.append(*id);
+    }
+    for w in words {
+        if w >= crate::fields::P {
+            return Result::Err(ERR_WORD);
+        }
     }
     Result::Ok(())
 }
@@ -318,8 +347,12 @@ fn verify_builtins(claim: @CairoClaim) -> Result<(), felt252> {
     if keccak.start_ptr.value != keccak.stop_ptr.value {
         return Result::Err('cairo_air: keccak segment');
     }
+    // The output section is the output segment: the lookup puts output cell i at final_ap + i,
+    // the program's pointers say the segment is [start, stop).
     let output = segments.at(OUTPUT);
-    if *output.stop_ptr.value >= 0x80000000 || output.start_ptr.value > output.stop_ptr.value {
+    let (start, stop) = (*output.start_ptr.value, *output.stop_ptr.value);
+    let cells = claim.public_data.public_memory.output.len();
+    if start != *claim.public_data.final_state.ap.v || stop < start || stop - start != cells {
         return Result::Err('cairo_air: output segment');
     }
     // Every other segment against the builtin component(s) serving it.
@@ -352,8 +385,13 @@ fn verify_builtins(claim: @CairoClaim) -> Result<(), felt252> {
 fn check_builtin(claim: Option<(ComponentClaim, u32)>, range: SegmentRange) -> Result<(), felt252> {
     let start: u64 = range.start_ptr.value.into();
     let stop: u64 = range.stop_ptr.value.into();
+    // A component over an empty segment would be checked against nothing.
     if start == stop {
-        return Result::Ok(());
+        return if claim.is_some() {
+            Result::Err('cairo_air: unused builtin claim')
+        } else {
+            Result::Ok(())
+        };
     }
     let (c, cells) = match claim {
         Option::Some(x) => x,

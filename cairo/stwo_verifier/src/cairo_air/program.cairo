@@ -10,7 +10,7 @@ use core::poseidon::hades_permutation;
 use crate::channel::pack_m31s;
 use crate::fields::{M31, m31};
 use crate::merkle::pack_block;
-use super::claim::{cell_value, felt_words, read_section, verify_program};
+use super::claim::{ERR_WORD, cell_value, felt_words, read_section, verify_program};
 
 /// `poseidon_hash_span` part way through: items go in pairs, an odd one waits for the next.
 #[derive(Drop, Copy, Serde, Debug, PartialEq)]
@@ -183,6 +183,9 @@ fn absorb(
     let mut ids = array![];
     let mut words = array![];
     for (id, value) in cells {
+        if *id >= crate::fields::P {
+            return Result::Err(ERR_WORD);
+        }
         ids.append(m31(*id));
         felt_words(value, ref words);
     }
