@@ -12,6 +12,9 @@ use tract_onnx::pb;
 use crate::error::{Result, TranspileError};
 use crate::load::{decode_tensor, Const, ConstData, Graph, Input};
 
+mod ml;
+pub use ml::ML_OPS;
+
 /// Ops the transpiler maps to the tensor library (plus constant-only shape ops it folds).
 pub const SUPPORTED_OPS: &[&str] = &[
     "Abs",
@@ -666,6 +669,9 @@ impl<'g> Planner<'g> {
 
     fn node(&mut self, node: &pb::NodeProto) -> Result<()> {
         let op = node.op_type.as_str();
+        if node.domain == "ai.onnx.ml" {
+            return self.ml_node(node);
+        }
         if !node.domain.is_empty() && node.domain != "ai.onnx" {
             return Err(self.unsupported(node));
         }
@@ -733,6 +739,8 @@ impl<'g> Planner<'g> {
                         Ok(())
                     }
                     Val::Runtime(..) if matches!(to, 1 | 10 | 11 | 16) => self.alias(node),
+                    // Indices (ArgMax, class labels) are integers already.
+                    Val::Runtime(id, _) if self.index_values.contains(&id) => self.alias(node),
                     Val::Runtime(..) => Err(self.err(
                         node,
                         "casting a run-time tensor to an integer type is not supported",
@@ -1420,6 +1428,8 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
     for name in &graph.outputs {
         match p.vals.get(name) {
             Some(Val::Runtime(id, t)) => {
+                // An output that aliases an earlier value (Identity, Cast) is known by its name.
+                p.plan.values[*id].name = name.clone();
                 p.plan.outputs.push(*id);
                 outs.push(t.clone());
             }
