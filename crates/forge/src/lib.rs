@@ -32,6 +32,9 @@ use stwo_cairo_adapter::{ProverInput, PublicSegmentContext};
 use stwo_cairo_prover::utils::cairo_provers;
 use stwo_cairo_prover::witness::cairo::create_cairo_claim_generator;
 
+/// A public memory section: (id, value limbs) per cell.
+type Section = Vec<(u32, [u32; 8])>;
+
 /// What the dishonest prover changes in an honest run.
 #[derive(Debug, Clone)]
 pub enum Forgery {
@@ -69,7 +72,7 @@ where
 fn doctored_input(
     execution: &Execution,
     forgery: &Forgery,
-) -> Result<(ProverInput, Option<Vec<(u32, [u32; 8])>>), String> {
+) -> Result<(ProverInput, Option<Section>), String> {
     let runner = &execution.runner;
     let trace = runner
         .get_relocatable_trace()
@@ -181,7 +184,7 @@ fn doctored_input(
 /// `output` (when given) before the claim enters the transcript.
 fn prove_claiming<MC: ProofChannel>(
     input: ProverInput,
-    output: Option<Vec<(u32, [u32; 8])>>,
+    output: Option<Section>,
 ) -> Result<CairoProof<MC::H>, String>
 where
     SimdBackend: BackendForChannel<MC>,

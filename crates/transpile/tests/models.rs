@@ -2,28 +2,17 @@
 //! generated Cairo in the VM, and require (1) exactly the Rust reference's raw output and (2) the
 //! onnxruntime output within a stated tolerance.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// The generated models, built once per test process.
 fn models() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let status = Command::new("python3")
-            .arg(repo().join("scripts/models/make_models.py"))
-            .arg(dir.path())
-            .status()
-            .expect("python3 runs (make setup installs onnx, onnxruntime, numpy)");
-        assert!(status.success(), "make_models.py failed");
-        dir
-    })
-    .path()
+    DIR.get_or_init(|| common::build_models("make_models.py"))
+        .path()
 }
 
 fn expected(name: &str) -> Vec<f64> {
@@ -39,23 +28,13 @@ fn expected(name: &str) -> Vec<f64> {
 
 /// Transpiles, runs in the VM, checks bit-exactness; returns (dequantized output, steps, MACs).
 fn run_model(name: &str, opts: &transpile::Options) -> (Vec<f64>, usize, usize) {
-    let model = models().join(name).join("model.onnx");
-    let plan = transpile::plan_model(&model, opts).unwrap();
-    let out_dir = tempfile::tempdir().unwrap();
-    let pkg = out_dir.path().join(format!("{name}_cairo"));
-    let meta =
-        transpile::write_package(&plan, &model, &pkg, &transpile::default_tensor_lib()).unwrap();
-    let input = transpile::read_input_json(&models().join(name).join("input.json")).unwrap();
-    let raw = transpile::quantize_inputs(plan.q, &plan.inputs, &input).unwrap();
-    let reference = plan.run(&raw).unwrap();
-
-    let program = runner::compile_package(&pkg).unwrap();
-    let args = transpile::executable_args(&raw, None);
-    let run = runner::execute(&program, &args).unwrap();
-    let mut outputs = transpile::decode_claim(&meta, &run.output)
-        .unwrap()
-        .output
-        .unwrap();
+    let common::Ran {
+        plan,
+        meta,
+        reference,
+        run,
+        mut outputs,
+    } = common::transpile_and_run(&models().join(name), opts);
     assert_eq!(outputs.len(), 1, "one output tensor");
     let vm = outputs.remove(0);
     assert_eq!(

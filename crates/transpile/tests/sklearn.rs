@@ -3,29 +3,18 @@
 //! the Rust reference's, labels equal to onnxruntime's and scores within 2e-3 of them (scale
 //! 2^16; the sigmoid, softmax and division are fixed-point approximations).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
 const TOLERANCE: f64 = 2e-3;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn models() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let status = Command::new("python3")
-            .arg(repo().join("scripts/models/make_sklearn_models.py"))
-            .arg(dir.path())
-            .status()
-            .expect("python3 runs (make setup installs scikit-learn and skl2onnx)");
-        assert!(status.success(), "make_sklearn_models.py failed");
-        dir
-    })
-    .path()
+    DIR.get_or_init(|| common::build_models("make_sklearn_models.py"))
+        .path()
 }
 
 /// onnxruntime's outputs, in graph order: (name, flat values).
@@ -52,22 +41,13 @@ fn expected(name: &str) -> Vec<(String, Vec<f64>)> {
 /// Transpiles and runs `name` in the VM; checks every output against the reference (exactly) and
 /// onnxruntime; returns the plan's op types.
 fn check(name: &str) -> Vec<String> {
-    let model = models().join(name).join("model.onnx");
-    let plan = transpile::plan_model(&model, &transpile::Options::default())
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let dir = tempfile::tempdir().unwrap();
-    let pkg = dir.path().join(format!("{name}_cairo"));
-    let meta =
-        transpile::write_package(&plan, &model, &pkg, &transpile::default_tensor_lib()).unwrap();
-    let input = transpile::read_input_json(&models().join(name).join("input.json")).unwrap();
-    let raw = transpile::quantize_inputs(plan.q, &plan.inputs, &input).unwrap();
-    let reference = plan.run(&raw).unwrap();
-    let program = runner::compile_package(&pkg).unwrap();
-    let run = runner::execute(&program, &transpile::executable_args(&raw, None)).unwrap();
-    let outputs = transpile::decode_claim(&meta, &run.output)
-        .unwrap()
-        .output
-        .unwrap();
+    let common::Ran {
+        plan,
+        meta,
+        reference,
+        run,
+        outputs,
+    } = common::transpile_and_run(&models().join(name), &transpile::Options::default());
     let expected = expected(name);
     assert_eq!(outputs.len(), expected.len(), "{name}: output count");
     for (((vm, reference), info), (ort_name, ort)) in outputs
