@@ -235,3 +235,17 @@ fn program_values_must_be_field_elements() {
         "{err}"
     );
 }
+
+#[test]
+fn a_commitment_past_the_composition_tree_is_rejected() {
+    // stwo's verifier reads the first four trees and would ignore a fifth.
+    let f = fixture();
+    let mut proof = decode(&f.binary);
+    let extra = proof.stark_proof.0.commitments[3];
+    proof.stark_proof.0.commitments.push(extra);
+    let err = prover::verify(proof).unwrap_err();
+    assert!(
+        matches!(&err, VerifyError::Claim(m) if m.contains("5 commitments")),
+        "{err}"
+    );
+}
