@@ -7,29 +7,17 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{cairn, stderr, stdout};
 use forge::Forgery;
 use prover::{Blake2sMerkleChannel, VerifierProof};
 use runner::Felt252;
 
-/// a = [1.5, -2.0, 0.25], b = [4.0, 0.5, -8.0] at scale 2^16.
-const ARGS: &str = "3,98304,-131072,16384,3,262144,32768,-524288";
-
-fn package() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product")
-}
-
 /// The forgeries, each with what Cairn's rejection must say.
 fn forgeries(honest: &[Felt252]) -> Vec<(&'static str, Forgery, &'static str)> {
-    // Same length as the real output, another result: 1000.0 instead of 3.0.
-    let mut fake = honest.to_vec();
-    *fake.last_mut().unwrap() = Felt252::from(1000 * 65536);
     vec![
         (
             "the output segment moved away from final_ap, fake cells claimed",
-            Forgery::OutputMoved(fake),
+            Forgery::OutputMoved(forge::fake_result(honest)),
             "output segment",
         ),
         (
@@ -68,8 +56,7 @@ fn claimed_output(proof: &VerifierProof) -> Vec<Felt252> {
 
 #[test]
 fn forged_proofs_pass_stwo_cairo_but_not_cairn() {
-    let program = runner::compile_package(&package()).unwrap();
-    let run = &runner::execute(&program, &runner::parse_args(ARGS).unwrap()).unwrap();
+    let (program, run) = &forge::dot_product_run();
     let program_hash = prover::program_hash(&program.bytecode);
     let tmp = tempfile::tempdir().unwrap();
     for (i, (what, forgery, reason)) in forgeries(&run.output).into_iter().enumerate() {
@@ -107,7 +94,7 @@ fn forged_proofs_pass_stwo_cairo_but_not_cairn() {
             "verify",
             path.to_str().unwrap(),
             "--program",
-            package().to_str().unwrap(),
+            forge::dot_product_package().to_str().unwrap(),
             "--expect-output",
             &expect,
         ]);
@@ -121,8 +108,7 @@ fn forged_proofs_pass_stwo_cairo_but_not_cairn() {
 /// each into a rejection (exit 1, a reason), never a crash or a panic message.
 #[test]
 fn cairn_verify_never_panics_on_a_malformed_claim() {
-    let program = runner::compile_package(&package()).unwrap();
-    let run = runner::execute(&program, &runner::parse_args(ARGS).unwrap()).unwrap();
+    let (_, run) = forge::dot_product_run();
     let honest: VerifierProof = prover::prove(&run, |_| {}).unwrap().into();
     let tmp = tempfile::tempdir().unwrap();
     type Mutation = Box<dyn Fn(&mut VerifierProof)>;

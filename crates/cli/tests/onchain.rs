@@ -359,12 +359,8 @@ fn model_proof_verified_on_chain_and_tampered_ones_rejected() {
     // moved away from final_ap and fake cells claimed as its output (1000.0 for 3.0). A valid
     // STARK proof that stwo-cairo 1.3.0's own verifier accepts; the contract's first stage
     // refuses it (the verifiers' own tests: crates/cli/tests/forgery.rs, statement.rs).
-    let dot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product");
-    let dot = runner::compile_package(&dot).unwrap();
-    let args = runner::parse_args("3,98304,-131072,16384,3,262144,32768,-524288").unwrap();
-    let run = runner::execute(&dot, &args).unwrap();
-    let mut fake = run.output.clone();
-    *fake.last_mut().unwrap() = (1000 * 65536).into();
+    let (_, run) = forge::dot_product_run();
+    let fake = forge::fake_result(&run.output);
     let forged = forge::shared_chain_proof(&run, &forge::Forgery::OutputMoved(fake)).unwrap();
     cairo_air::verifier::verify_cairo::<prover::Poseidon252MerkleChannel>(forged.clone())
         .expect("stwo-cairo accepts the forgery");

@@ -55,6 +55,30 @@ pub enum Forgery {
     UnusedBuiltinClaim,
 }
 
+/// The program every soundness test forges: the sample dot product (a = [1.5, -2.0, 0.25],
+/// b = [4.0, 0.5, -8.0] at scale 2^16; its output is 3.0).
+pub fn dot_product_package() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product")
+}
+
+/// The dot product's arguments, as `cairn run --args` takes them.
+pub const DOT_PRODUCT_ARGS: &str = "3,98304,-131072,16384,3,262144,32768,-524288";
+
+/// The dot product compiled and run honestly.
+pub fn dot_product_run() -> (runner::CompiledProgram, Execution) {
+    let program = runner::compile_package(&dot_product_package()).expect("the example compiles");
+    let args = runner::parse_args(DOT_PRODUCT_ARGS).expect("valid arguments");
+    let run = runner::execute(&program, &args).expect("the example runs");
+    (program, run)
+}
+
+/// An output as long as `honest` claiming another result: its last cell 1000.0 at scale 2^16.
+pub fn fake_result(honest: &[Felt252]) -> Vec<Felt252> {
+    let mut fake = honest.to_vec();
+    *fake.last_mut().expect("an output") = Felt252::from(1000 * 65536);
+    fake
+}
+
 /// Proves `execution` doctored by `forgery` with channel `MC` and Cairn's parameters.
 pub fn prove<MC: ProofChannel>(
     execution: &Execution,
@@ -97,10 +121,7 @@ fn doctored_input(
             "expected the output segment right after the execution segment's {final_ap} cells"
         ));
     }
-    let output_offsets = |public: &mut std::collections::HashMap<usize, Vec<(usize, usize)>>| {
-        public.entry(output_segment).or_default().clone()
-    };
-    if output_offsets(&mut public).len() != n_output {
+    if public.get(&output_segment).map_or(0, Vec::len) != n_output {
         return Err("the output cells are not all public".into());
     }
     let int = |f: &Felt252| Some(MaybeRelocatable::Int(*f));

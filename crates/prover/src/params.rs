@@ -138,6 +138,13 @@ pub(crate) struct Preprocessed {
     pub trace: Arc<PreProcessedTrace>,
 }
 
+impl Preprocessed {
+    /// The preprocessed trace's columns interpolated: what its commitment is over.
+    pub(crate) fn coefficients(&self) -> Coefficients {
+        SimdBackend::interpolate_columns(gen_trace(self.trace.clone()), &self.twiddles)
+    }
+}
+
 /// Twiddles and the preprocessed trace, built once per process.
 pub(crate) fn preprocessed() -> &'static Preprocessed {
     static CELL: OnceLock<Preprocessed> = OnceLock::new();
@@ -162,8 +169,7 @@ where
 {
     MC::tree_cell().get_or_init(|| {
         let pre = preprocessed();
-        let polys = SimdBackend::interpolate_columns(gen_trace(pre.trace.clone()), &pre.twiddles);
-        MC::commit_preprocessed(polys, &pre.twiddles, &pre.pool)
+        MC::commit_preprocessed(pre.coefficients(), &pre.twiddles, &pre.pool)
     })
 }
 
@@ -197,9 +203,8 @@ mod tests {
         SimdBackend: BackendForChannel<MC>,
     {
         let pre = preprocessed();
-        let polys = SimdBackend::interpolate_columns(gen_trace(pre.trace.clone()), &pre.twiddles);
         let tree = CommitmentTreeProver::<SimdBackend, MC>::new(
-            polys,
+            pre.coefficients(),
             LOG_BLOWUP,
             &pre.twiddles,
             false,

@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use cairo_air::relations::CommonLookupElements;
@@ -51,15 +50,11 @@ fn main(statement: CairoStatement, proof: CommitmentSchemeProof) -> felt252 {
 }
 "#;
 
-/// a = [1.5, -2.0, 0.25], b = [4.0, 0.5, -8.0] at scale 2^16 (as the prover's own test).
-const ARGS: &str = "3,98304,-131072,16384,3,262144,32768,-524288";
-
+/// The dot product's honest proof (`forge::dot_product_run`, the run the forgeries doctor).
 fn proof() -> &'static PoseidonProof {
     static CELL: OnceLock<PoseidonProof> = OnceLock::new();
     CELL.get_or_init(|| {
-        let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product");
-        let program = runner::compile_package(&package).unwrap();
-        let execution = runner::execute(&program, &runner::parse_args(ARGS).unwrap()).unwrap();
+        let (_, execution) = forge::dot_product_run();
         let started = std::time::Instant::now();
         let proof = prover::prove_with::<Poseidon252MerkleChannel>(&execution, |_| {})
             .unwrap()
@@ -238,6 +233,16 @@ fn tampered_statements_are_rejected_for_the_same_reason() {
         "cairo_air: relation uses",
     ));
 
+    // Ids and pointers enter the transcript and the lookup as M31s, where k + P is k.
+    const P: u32 = (1 << 31) - 1;
+    let mut p = honest.clone();
+    p.claim.public_data.public_memory.safe_call_ids[0] += P;
+    cases.push(("a safe-call id at or above P", p, "cairo_air: claim word"));
+
+    let mut p = honest.clone();
+    p.claim.public_data.public_memory.output[0].0 += P;
+    cases.push(("an output id at or above P", p, "cairo_air: claim word"));
+
     // A component outside this verifier's generated AIR: rejected before the transcript.
     let mut p = honest.clone();
     p.claim.generic_opcode = Some(cairo_air::components::generic_opcode::Claim { log_size: 4 });
@@ -408,6 +413,10 @@ fn tampered_proofs(honest: &PoseidonProof) -> Vec<(&'static str, PoseidonProof, 
     let mut p = honest.clone();
     p.stark_proof.0.config.fri_config.n_queries = 3;
     cases.push(("weaker parameters", p, "cairo_air: parameters"));
+    let mut p = honest.clone();
+    let extra = p.stark_proof.0.commitments[3];
+    p.stark_proof.0.commitments.push(extra);
+    cases.push(("a fifth commitment", p, "cairo_air: commitments"));
     cases
 }
 
@@ -656,11 +665,8 @@ fn staged_verification_accepts_and_rejects_like_the_one_go_verifier() {
 fn forged_statements_are_rejected_by_every_verifier() {
     use cairo_air::components::bitwise_builtin;
     use forge::Forgery;
-    let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dot_product");
-    let program = runner::compile_package(&package).unwrap();
-    let run = runner::execute(&program, &runner::parse_args(ARGS).unwrap()).unwrap();
-    let mut fake = run.output.clone();
-    *fake.last_mut().unwrap() = (1000 * 65536).into();
+    let (_, run) = forge::dot_product_run();
+    let fake = forge::fake_result(&run.output);
     let moved = forge::shared_chain_proof(&run, &Forgery::OutputMoved(fake)).unwrap();
     cairo_air::verifier::verify_cairo::<Poseidon252MerkleChannel>(moved.clone())
         .expect("stwo-cairo accepts the forgery");

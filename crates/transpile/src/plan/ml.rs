@@ -160,10 +160,10 @@ impl Planner<'_> {
         let targets = attr_i(node, "targets", 1).max(1) as usize;
         let w = self.attr_weight(node, "coefficients", vec![targets, n])?;
         let out = node.output[0].clone();
-        let y = self.emit(node, Op::MatMulNt, vec![x, w], &format!("{out}/product"))?;
         if attr(node, "intercepts").is_none() {
-            return self.alias_to(node, &out, y);
+            return self.step(node, Op::MatMulNt, vec![x, w]);
         }
+        let y = self.emit(node, Op::MatMulNt, vec![x, w], &format!("{out}/product"))?;
         let b = self.attr_weight(node, "intercepts", vec![targets])?;
         self.step(node, Op::Binary(Binary::Add), vec![y, b])
     }
@@ -193,18 +193,37 @@ impl Planner<'_> {
                 format!("{rows} rows of coefficients for {classes} classes are not supported"),
             ));
         }
+        let post = match attr_s(node, "post_transform").as_deref().unwrap_or("NONE") {
+            "NONE" => None,
+            "LOGISTIC" => Some(Op::Unary(Unary::Sigmoid)),
+            "SOFTMAX" => Some(Op::Softmax {
+                axis: -1,
+                log: false,
+            }),
+            other => {
+                return Err(self.err(
+                    node,
+                    format!("post_transform={other} is not supported (NONE, LOGISTIC, SOFTMAX)"),
+                ))
+            }
+        };
         let w = self.attr_weight(node, "coefficients", vec![classes, n])?;
-        let scores_name = node.output.get(1).cloned().unwrap_or_default();
         let tmp = |k: &str| format!("{}/{k}", node.output[0]);
-        let mut scores = self.emit(node, Op::MatMulNt, vec![x, w], &tmp("product"))?;
-        if attr(node, "intercepts").is_some() {
+        // The raw scores are the scores output itself when nothing transforms them.
+        let scores_name = match node.output.get(1).filter(|n| !n.is_empty()) {
+            Some(name) if post.is_none() => name.clone(),
+            _ => tmp("scores"),
+        };
+        let with_intercepts = attr(node, "intercepts").is_some();
+        let product = if with_intercepts {
+            tmp("product")
+        } else {
+            scores_name.clone()
+        };
+        let mut scores = self.emit(node, Op::MatMulNt, vec![x, w], &product)?;
+        if with_intercepts {
             let b = self.attr_weight(node, "intercepts", vec![classes])?;
-            scores = self.emit(
-                node,
-                Op::Binary(Binary::Add),
-                vec![scores, b],
-                &tmp("scores"),
-            )?;
+            scores = self.emit(node, Op::Binary(Binary::Add), vec![scores, b], &scores_name)?;
         }
         // Both transforms keep the order of the scores: the label is the raw scores' argmax.
         let argmax = Op::ArgMax {
@@ -213,25 +232,10 @@ impl Planner<'_> {
             select_last: false,
         };
         self.emit(node, argmax, vec![scores.clone()], &node.output[0].clone())?;
-        if scores_name.is_empty() {
-            return Ok(());
+        match (post, node.output.get(1).filter(|n| !n.is_empty())) {
+            (Some(op), Some(name)) => self.emit(node, op, vec![scores], &name.clone()).map(|_| ()),
+            _ => Ok(()),
         }
-        let post = attr_s(node, "post_transform").unwrap_or_else(|| "NONE".into());
-        let op = match post.as_str() {
-            "NONE" => return self.alias_to(node, &scores_name, scores),
-            "LOGISTIC" => Op::Unary(Unary::Sigmoid),
-            "SOFTMAX" => Op::Softmax {
-                axis: -1,
-                log: false,
-            },
-            other => {
-                return Err(self.err(
-                    node,
-                    format!("post_transform={other} is not supported (NONE, LOGISTIC, SOFTMAX)"),
-                ))
-            }
-        };
-        self.emit(node, op, vec![scores], &scores_name).map(|_| ())
     }
 
     /// `X[..., indices]`. skl2onnx also uses it to map a class index to its label through the
@@ -268,23 +272,6 @@ impl Planner<'_> {
                 ),
             )),
             _ => Err(self.err(node, "expects run-time data with constant indices")),
-        }
-    }
-
-    /// Names `value` also `name` (an output computed by an earlier call of this node).
-    fn alias_to(
-        &mut self,
-        node: &pb::NodeProto,
-        name: &str,
-        value: (Operand, Tensor),
-    ) -> Result<()> {
-        match value.0 {
-            Operand::Value(id) => {
-                self.vals
-                    .insert(name.to_string(), Val::Runtime(id, value.1));
-                Ok(())
-            }
-            Operand::Weight(_) => Err(self.err(node, "the output is a constant")),
         }
     }
 }
