@@ -18,7 +18,9 @@ scripts/setup-chain-tools.sh
 if ! python3 -c 'import onnx, onnxruntime, numpy' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check onnx onnxruntime numpy
 fi
-# scikit-learn models as users export them (skl2onnx): crates/transpile/tests/sklearn.rs.
-if ! python3 -c 'import sklearn, skl2onnx' 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check scikit-learn skl2onnx
+# scikit-learn, XGBoost and LightGBM models as users export them (skl2onnx, onnxmltools):
+# crates/transpile/tests/sklearn.rs and trees.rs.
+if ! python3 -c 'import sklearn, skl2onnx, xgboost, lightgbm, onnxmltools' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check scikit-learn skl2onnx xgboost \
+    lightgbm onnxmltools
 fi

@@ -14,6 +14,7 @@ mod pow2;
 pub mod reduce;
 pub mod shape;
 pub mod tensor;
+pub mod tree;
 
 pub use fixed::{Q, q};
 pub use linalg::Window;

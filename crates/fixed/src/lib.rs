@@ -12,6 +12,7 @@ mod pool;
 mod reduce;
 mod shape;
 mod tensor;
+mod tree;
 
 pub use elementwise::*;
 pub use error::{FixedError, Reason};
@@ -21,6 +22,7 @@ pub use pool::*;
 pub use reduce::*;
 pub use shape::*;
 pub use tensor::Tensor;
+pub use tree::{tree_ensemble, Aggregate};
 
 /// Largest magnitude a stored value may have.
 pub const MAX_ABS: i64 = i64::MAX;

@@ -689,3 +689,108 @@ fn layout_ops_bit_exact() {
     }
     assert_tally(1);
 }
+
+/// A forest in the library's layout (crates/fixed/src/tree.rs).
+struct Forest {
+    nodes: Tensor,
+    roots: Tensor,
+    leaves: Tensor,
+}
+
+fn random_forest(rng: &mut Rng, features: usize, trees: usize, targets: usize, mag: i64) -> Forest {
+    // Grow every tree as (feature, threshold, left, right) with children as node/leaf ids, then
+    // lay the records out with the final offsets.
+    enum Child {
+        Node(usize),
+        Leaf(usize),
+    }
+    let mut recs: Vec<(i64, i64, Child, Child)> = Vec::new();
+    let mut leaf_count = 0;
+    let mut roots = Vec::new();
+    fn grow(
+        rng: &mut Rng,
+        depth: u64,
+        features: usize,
+        recs: &mut Vec<(i64, i64, Child, Child)>,
+        leaf_count: &mut usize,
+    ) -> Child {
+        if depth == 0 || rng.below(4) == 0 {
+            *leaf_count += 1;
+            return Child::Leaf(*leaf_count - 1);
+        }
+        let at = recs.len();
+        let feature = rng.below(features as u64) as i64;
+        let threshold = rng.range(-40, 40);
+        recs.push((feature, threshold, Child::Leaf(0), Child::Leaf(0)));
+        let yes = grow(rng, depth - 1, features, recs, leaf_count);
+        let no = grow(rng, depth - 1, features, recs, leaf_count);
+        recs[at].2 = yes;
+        recs[at].3 = no;
+        Child::Node(at)
+    }
+    for _ in 0..trees {
+        let depth = 1 + rng.below(5);
+        roots.push(grow(rng, depth, features, &mut recs, &mut leaf_count));
+    }
+    let code = |c: &Child| match c {
+        Child::Node(i) => 4 * *i as i64,
+        Child::Leaf(l) => -1 - (*l * targets) as i64,
+    };
+    let nodes = recs
+        .iter()
+        .flat_map(|(f, t, yes, no)| [*f, *t, code(yes), code(no)])
+        .collect();
+    Forest {
+        nodes: Tensor {
+            shape: vec![recs.len(), 4],
+            data: nodes,
+        },
+        roots: Tensor {
+            shape: vec![trees],
+            data: roots.iter().map(code).collect(),
+        },
+        leaves: rng.tensor(vec![leaf_count, targets], mag),
+    }
+}
+
+#[test]
+fn tree_ensembles_bit_exact() {
+    let mut rng = Rng(0x5eed_0070);
+    let aggregates = [
+        Aggregate::Sum,
+        Aggregate::Average,
+        Aggregate::Min,
+        Aggregate::Max,
+    ];
+    for case in 0..24 {
+        let features = 1 + rng.below(5) as usize;
+        let (trees, targets) = (2 + rng.below(5) as usize, 1 + rng.below(3) as usize);
+        let mut forest = random_forest(&mut rng, features, trees, targets, 1 << 20);
+        let rows = 1 + rng.below(4) as usize;
+        let x = rng.tensor(vec![rows, features], 50);
+        let mut agg = case % 4;
+        // Every sixth case: leaf values past half the bound, so any sum of two overflows.
+        if case % 6 == 5 {
+            forest
+                .leaves
+                .data
+                .iter_mut()
+                .for_each(|v| *v = i64::MAX / 2 + 1);
+            agg = 0;
+        }
+        let Forest {
+            nodes,
+            roots,
+            leaves,
+        } = &forest;
+        same(
+            "tree_ensemble",
+            70,
+            16,
+            &[agg as i64],
+            &[&x, nodes, roots, leaves],
+            tree_ensemble(&x, nodes, roots, leaves, aggregates[agg]),
+        );
+    }
+    assert_tally(1);
+}

@@ -372,6 +372,13 @@ fn call(op: &Op, i: &[Operand]) -> String {
             )
         }
         Op::Pad { pads, value } => format!("shape::pad({}, {}, {value})", a(), usizes(pads)),
+        Op::TreeEnsemble { aggregate } => format!(
+            "tree::ensemble({}, {}, {}, {}, Aggregate::{aggregate:?})",
+            a(),
+            b(),
+            operand(&i[2]),
+            operand(&i[3])
+        ),
     }
 }
 
@@ -416,15 +423,24 @@ pub fn lib_cairo(plan: &Plan, source: &str) -> String {
         ("UnOp::", "use cairn_tensor::elementwise::UnOp;"),
         ("Window {", "use cairn_tensor::linalg::Window;"),
         ("Reduce::", "use cairn_tensor::reduce::Reduce;"),
+        ("Aggregate::", "use cairn_tensor::tree::Aggregate;"),
     ] {
         if used(prefix) {
             let _ = writeln!(s, "{import}");
         }
     }
-    let modules: Vec<&str> = ["elementwise", "linalg", "math", "pool", "reduce", "shape"]
-        .into_iter()
-        .filter(|m| used(&format!("{m}::")))
-        .collect();
+    let modules: Vec<&str> = [
+        "elementwise",
+        "linalg",
+        "math",
+        "pool",
+        "reduce",
+        "shape",
+        "tree",
+    ]
+    .into_iter()
+    .filter(|m| used(&format!("{m}::")))
+    .collect();
     if !modules.is_empty() {
         let _ = writeln!(s, "use cairn_tensor::{{{}}};", modules.join(", "));
     }

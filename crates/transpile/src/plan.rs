@@ -13,6 +13,7 @@ use crate::error::{Result, TranspileError};
 use crate::load::{decode_tensor, Const, ConstData, Graph, Input};
 
 mod ml;
+mod tree;
 pub use ml::ML_OPS;
 
 /// Ops the transpiler maps to the tensor library (plus constant-only shape ops it folds).
@@ -186,6 +187,10 @@ pub enum Op {
     Pad {
         pads: Vec<usize>,
         value: i64,
+    },
+    /// Inputs: x `[N, F]`, then the forest's nodes, roots and leaves (crates/fixed/src/tree.rs).
+    TreeEnsemble {
+        aggregate: fixed::Aggregate,
     },
 }
 
@@ -1385,6 +1390,7 @@ pub fn execute(q: Q, op: &Op, t: &[&Tensor]) -> std::result::Result<Tensor, Fixe
             indices_shape,
         } => gather(t[0], indices, indices_shape, *axis)?,
         Op::Pad { pads, value } => pad(t[0], pads, *value)?,
+        Op::TreeEnsemble { aggregate } => tree_ensemble(t[0], t[1], t[2], t[3], *aggregate)?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! scikit-learn models as users export them (skl2onnx, ONNX-ML operators; built by
 //! scripts/models/make_sklearn_models.py): transpiled, run in the Cairo VM, every output exactly
-//! the Rust reference's, labels equal to onnxruntime's and scores within 2e-3 of them (scale
-//! 2^16; the sigmoid, softmax and division are fixed-point approximations).
+//! the Rust reference's, labels equal to onnxruntime's and scores within `TOLERANCE` of them.
+//! Tree ensembles (scikit-learn, XGBoost, LightGBM) are in `trees.rs`.
 
 mod common;
 
@@ -9,78 +9,29 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-const TOLERANCE: f64 = 2e-3;
-
 fn models() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| common::build_models("make_sklearn_models.py"))
+    DIR.get_or_init(|| common::build_some_models("make_sklearn_models.py", MODELS))
         .path()
 }
 
-/// onnxruntime's outputs, in graph order: (name, flat values).
-fn expected(name: &str) -> Vec<(String, Vec<f64>)> {
-    let text = std::fs::read_to_string(models().join(name).join("expected.json")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["order"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            let n = n.as_str().unwrap().to_string();
-            let values = v["outputs"][&n]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect();
-            (n, values)
-        })
-        .collect()
+const MODELS: &[&str] = &[
+    "linear_regression",
+    "normalizer_ridge",
+    "logistic_binary",
+    "scaler_logistic_multiclass",
+    "linear_svc",
+    "scaler_mlp_classifier",
+    "minmax_mlp_regressor",
+];
+
+fn check(name: &str) -> Vec<String> {
+    common::check_against_onnxruntime(&models().join(name), TOLERANCE).ops
 }
 
-/// Transpiles and runs `name` in the VM; checks every output against the reference (exactly) and
-/// onnxruntime; returns the plan's op types.
-fn check(name: &str) -> Vec<String> {
-    let common::Ran {
-        plan,
-        meta,
-        reference,
-        run,
-        outputs,
-    } = common::transpile_and_run(&models().join(name), &transpile::Options::default());
-    let expected = expected(name);
-    assert_eq!(outputs.len(), expected.len(), "{name}: output count");
-    for (((vm, reference), info), (ort_name, ort)) in outputs
-        .iter()
-        .zip(&reference)
-        .zip(&meta.outputs)
-        .zip(&expected)
-    {
-        assert_eq!(
-            vm, reference,
-            "{name}/{ort_name}: VM differs from the reference"
-        );
-        assert_eq!(&info.name, ort_name, "{name}: output order");
-        if info.index {
-            let labels: Vec<f64> = vm.data.iter().map(|&v| v as f64).collect();
-            assert_eq!(&labels, ort, "{name}/{ort_name}: labels");
-        } else {
-            let got: Vec<f64> = vm.data.iter().map(|&v| plan.q.to_f64(v)).collect();
-            let err = got
-                .iter()
-                .zip(ort)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
-            assert_eq!(got.len(), ort.len(), "{name}/{ort_name}: length");
-            assert!(err <= TOLERANCE, "{name}/{ort_name}: {got:?} vs {ort:?}");
-            eprintln!(
-                "{name}/{ort_name}: max abs error {err:.2e}, {} steps",
-                run.steps
-            );
-        }
-    }
-    meta.ops
-}
+/// Scores within this of onnxruntime's (scale 2^16; the sigmoid, softmax and division are
+/// fixed-point approximations).
+const TOLERANCE: f64 = 2e-3;
 
 #[test]
 fn linear_regression() {

@@ -166,4 +166,60 @@ fn main() {
         "element",
         net_steps(50, &[0, 1], &[&x]),
     );
+    // Full binary trees: every walk reads exactly `depth` node records. Two depths separate the
+    // cost per visited node from the cost per tree (walk call, leaf lookup, sum).
+    let (trees, features, rows) = (10, 8, 4);
+    let forest_steps = |depth: usize| {
+        let (nodes, roots, leaves) = full_forest(trees, depth, features);
+        let x = tensor(vec![rows, features], 14);
+        net_steps(70, &[0], &[&x, &nodes, &roots, &leaves])
+    };
+    let (deep, shallow) = (forest_steps(6), forest_steps(2));
+    row(
+        "TreeEnsemble, 10 trees of depth 6, SUM",
+        "[4,8]",
+        rows * trees * 6,
+        "visited node",
+        deep,
+    );
+    row(
+        "TreeEnsemble, depth 6 minus depth 2",
+        "[4,8]",
+        rows * trees * 4,
+        "visited node",
+        deep - shallow,
+    );
+}
+
+/// `trees` full binary trees of `depth` over `features` in the library's layout.
+fn full_forest(trees: usize, depth: usize, features: usize) -> (Tensor, Tensor, Tensor) {
+    let per_tree = (1 << depth) - 1;
+    let mut nodes = Vec::new();
+    for t in 0..trees {
+        for i in 0..per_tree {
+            let child = |c: usize| {
+                if c < per_tree {
+                    4 * (t * per_tree + c) as i64
+                } else {
+                    -1 - (t * (per_tree + 1) + c - per_tree) as i64
+                }
+            };
+            let threshold = (i as i64 % 7 - 3) << 14;
+            nodes.extend([
+                (i % features) as i64,
+                threshold,
+                child(2 * i + 1),
+                child(2 * i + 2),
+            ]);
+        }
+    }
+    let nodes = Tensor {
+        shape: vec![trees * per_tree, 4],
+        data: nodes,
+    };
+    let roots = Tensor {
+        shape: vec![trees],
+        data: (0..trees).map(|t| 4 * (t * per_tree) as i64).collect(),
+    };
+    (nodes, roots, tensor(vec![trees * (per_tree + 1), 1], 13))
 }

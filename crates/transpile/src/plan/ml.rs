@@ -13,6 +13,8 @@ pub const ML_OPS: &[&str] = &[
     "LinearRegressor",
     "Normalizer",
     "Scaler",
+    "TreeEnsembleClassifier",
+    "TreeEnsembleRegressor",
 ];
 
 fn attr_floats(node: &pb::NodeProto, name: &str) -> Option<Vec<f64>> {
@@ -28,6 +30,8 @@ impl Planner<'_> {
             "LinearRegressor" => self.linear_regressor(node),
             "LinearClassifier" => self.linear_classifier(node),
             "ArrayFeatureExtractor" => self.array_feature_extractor(node),
+            "TreeEnsembleRegressor" => self.tree_ensemble_regressor(node),
+            "TreeEnsembleClassifier" => self.tree_ensemble_classifier(node),
             "ZipMap" => Err(self.err(
                 node,
                 "ZipMap turns probabilities into a list of maps, which a proof cannot carry; \
@@ -45,7 +49,7 @@ impl Planner<'_> {
     }
 
     /// A rank-2 `[batch, features]` operand (what the ONNX-ML linear operators take).
-    fn features(&mut self, node: &pb::NodeProto) -> Result<((Operand, Tensor), usize)> {
+    pub(super) fn features(&mut self, node: &pb::NodeProto) -> Result<((Operand, Tensor), usize)> {
         let x = self.operand(node, 0)?;
         if x.1.rank() != 2 {
             return Err(self.err(
@@ -171,20 +175,7 @@ impl Planner<'_> {
     /// Scores `x W^T + b` (one row of W per class), post-transformed, and the label: the class of
     /// the highest score (the classes must be the integers 0..n, as scikit-learn numbers them).
     fn linear_classifier(&mut self, node: &pb::NodeProto) -> Result<()> {
-        if attr(node, "classlabels_strings").is_some_and(|a| !a.strings.is_empty()) {
-            return Err(self.err(
-                node,
-                "string class labels cannot be proven; train with integer labels 0..n",
-            ));
-        }
-        let labels = attr_ints(node, "classlabels_ints").unwrap_or_default();
-        let classes = labels.len();
-        if labels.iter().enumerate().any(|(i, &l)| l != i as i64) {
-            return Err(self.err(
-                node,
-                format!("class labels {labels:?} are not 0..{classes}; relabel them 0..n"),
-            ));
-        }
+        let classes = self.class_count(node)?;
         let (x, n) = self.features(node)?;
         let rows = attr_floats(node, "coefficients").map_or(0, |c| c.len()) / n.max(1);
         if rows != classes {
@@ -236,6 +227,30 @@ impl Planner<'_> {
             (Some(op), Some(name)) => self.emit(node, op, vec![scores], &name.clone()).map(|_| ()),
             _ => Ok(()),
         }
+    }
+
+    /// The number of classes, which must be the integers 0..n (as scikit-learn numbers them,
+    /// and the label output is the class index).
+    pub(super) fn class_count(&self, node: &pb::NodeProto) -> Result<usize> {
+        if attr(node, "classlabels_strings").is_some_and(|a| !a.strings.is_empty()) {
+            return Err(self.err(
+                node,
+                "string class labels cannot be proven; train with integer labels 0..n",
+            ));
+        }
+        let labels = attr_ints(node, "classlabels_ints")
+            .or_else(|| attr_ints(node, "classlabels_int64s"))
+            .unwrap_or_default();
+        if labels.iter().enumerate().any(|(i, &l)| l != i as i64) {
+            return Err(self.err(
+                node,
+                format!(
+                    "class labels {labels:?} are not 0..{}; relabel them 0..n",
+                    labels.len()
+                ),
+            ));
+        }
+        Ok(labels.len())
     }
 
     /// `X[..., indices]`. skl2onnx also uses it to map a class index to its label through the

@@ -9,6 +9,7 @@ use cairn_tensor::linalg::{Window, conv, gemm, matmul, matmul_nt};
 use cairn_tensor::math::{log_softmax, softmax};
 use cairn_tensor::pool::{average_pool, global_average_pool, max_pool};
 use cairn_tensor::reduce::{Reduce, argmax, batch_norm, reduce};
+use cairn_tensor::tree::{Aggregate, ensemble};
 use cairn_tensor::shape::{concat, flatten, gather, pad, reshape, slice, squeeze, transpose, unsqueeze};
 use cairn_tensor::{Q, Tensor, q};
 
@@ -140,6 +141,18 @@ fn run(code: felt252, fq: Q, mut attrs: Span<felt252>, t: Span<Tensor>) -> Tenso
         let value = *attrs.pop_front().unwrap();
         let pads: Span<usize> = Serde::deserialize(ref attrs).unwrap();
         return pad(*t[0], pads, value);
+    } else if code == 70 {
+        let agg = *attrs[0];
+        let aggregate = if agg == 0 {
+            Aggregate::Sum
+        } else if agg == 1 {
+            Aggregate::Average
+        } else if agg == 2 {
+            Aggregate::Min
+        } else {
+            Aggregate::Max
+        };
+        return ensemble(*t[0], *t[1], *t[2], *t[3], aggregate);
     }
     core::panics::panic(array!['harness', 'unknown op'])
 }
