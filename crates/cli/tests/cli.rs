@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 mod common;
 
-use common::{cairn, make_models, stderr, stdout};
+use common::{cairn, make_models, make_models_with, stderr, stdout};
 
 const ARGS: &str = "3,98304,-131072,16384,3,262144,32768,-524288";
 
@@ -244,4 +244,53 @@ fn mlp_proves_and_verifies() {
     let o = cairn(&["transpile", &s(&t.join("mlp/model.onnx")), "-o", &s(&pkg)]);
     assert!(o.status.success(), "{}", stderr(&o));
     prove_and_verify(&pkg, &input, &t.join("mlp.proof"));
+}
+
+/// A tree ensemble users bring (XGBoost binary classifier through onnxmltools, batch of 8) with
+/// its forest kept out of the program (hashed weights): proven and verified against its package;
+/// a wrong output claim and the public-weights package of the same model are rejected.
+#[test]
+fn tree_ensemble_proves_and_verifies_with_hashed_weights() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_models_with("make_sklearn_models.py", t, &["xgboost_binary"]);
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let model = s(&t.join("xgboost_binary/model.onnx"));
+    let input = t.join("xgboost_binary/input.json");
+    let pkg = t.join("xgb_cairo");
+    let transpile = |out: &Path, weights: &str| {
+        let o = cairn(&[
+            "transpile",
+            &model,
+            "-o",
+            &s(out),
+            "--input-shape",
+            "input=8,4",
+            "--weights-visibility",
+            weights,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    transpile(&pkg, "hashed");
+    let proof = t.join("xgb.proof");
+    let proven = prove_and_verify(&pkg, &input, &proof);
+    let o = cairn(&["verify", &s(&proof), "--program", &s(&pkg)]);
+    assert!(
+        stdout(&o).contains("weights commitment: 0x"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A claim of another output.
+    let o = cairn(&["verify", &s(&proof), "--expect-output", "0"]);
+    assert!(!o.status.success(), "accepted a wrong output claim");
+    assert!(stderr(&o).contains("invalid proof"), "{}", stderr(&o));
+
+    let public = t.join("xgb_public_cairo");
+    transpile(&public, "public");
+    let o = cairn(&["verify", &s(&proof), "--program", &s(&public)]);
+    assert!(
+        !o.status.success(),
+        "a hashed-weights proof verified as the public-weights program ({proven})"
+    );
 }

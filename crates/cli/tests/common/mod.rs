@@ -22,12 +22,19 @@ pub fn stderr(o: &Output) -> String {
 
 /// Builds the named models of scripts/models/make_models.py into `dir`.
 pub fn make_models(dir: &Path, names: &[&str]) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/models/make_models.py");
+    make_models_with("make_models.py", dir, names)
+}
+
+/// Builds the named models of `scripts/models/<script>` into `dir`.
+pub fn make_models_with(script: &str, dir: &Path, names: &[&str]) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts/models")
+        .join(script);
     let status = Command::new("python3")
-        .arg(script)
+        .arg(&script)
         .arg(dir)
         .args(names)
         .status()
         .unwrap();
-    assert!(status.success(), "make_models.py failed");
+    assert!(status.success(), "{} failed", script.display());
 }
