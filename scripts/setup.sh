@@ -24,3 +24,8 @@ if ! python3 -c 'import sklearn, skl2onnx, xgboost, lightgbm, onnxmltools' 2>/de
   python3 -m pip install --quiet --disable-pip-version-check scikit-learn skl2onnx xgboost \
     lightgbm onnxmltools
 fi
+# PyTorch for models exported as users export them (torch.onnx.export): tests/torch.rs. pip keeps
+# the wheels in its cache (~/.cache/pip), so a machine downloads them once.
+if ! python3 -c 'import torch, onnxscript' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check torch onnxscript
+fi

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{Result, TranspileError};
 pub use load::Input;
-pub use plan::{Plan, SUPPORTED_OPS};
+pub use plan::{supported_ops, Plan, SUPPORTED_OPS};
 pub use privacy::{Claim, InputVisibility, OutputVisibility, Visibility, WeightsVisibility};
 use starknet_types_core::felt::Felt;
 

@@ -12,11 +12,21 @@ use tract_onnx::pb;
 use crate::error::{Result, TranspileError};
 use crate::load::{decode_tensor, Const, ConstData, Graph, Input};
 
+mod fold;
 mod ml;
+mod nn;
 mod tree;
 pub use ml::ML_OPS;
 
-/// Ops the transpiler maps to the tensor library (plus constant-only shape ops it folds).
+/// Every default-domain op the planner takes: the core list and the families' (sorted).
+pub fn supported_ops() -> Vec<&'static str> {
+    let mut all: Vec<&str> = SUPPORTED_OPS.iter().chain(nn::NN_OPS).copied().collect();
+    all.sort_by_key(|op| op.to_ascii_lowercase());
+    all
+}
+
+/// Core ops the transpiler maps to the tensor library (the op families add theirs:
+/// [`supported_ops`]; constant-only shape ops are folded).
 pub const SUPPORTED_OPS: &[&str] = &[
     "Abs",
     "Add",
@@ -757,6 +767,9 @@ impl<'g> Planner<'g> {
         if self.all_const(node) && !node.input.is_empty() {
             return self.fold(node);
         }
+        if self.nn_node(node)? {
+            return Ok(());
+        }
         if self.composite(node)? {
             return Ok(());
         }
@@ -764,10 +777,17 @@ impl<'g> Planner<'g> {
     }
 
     fn unsupported(&self, node: &pb::NodeProto) -> TranspileError {
+        if fold::FOLDED_OPS.contains(&node.op_type.as_str()) {
+            return self.err(
+                node,
+                "supported on constant inputs only (shape arithmetic); here an input is computed \
+                 at run time",
+            );
+        }
         TranspileError::Unsupported {
             node: node_name(node),
             op: node.op_type.clone(),
-            supported: SUPPORTED_OPS.join(", "),
+            supported: supported_ops().join(", "),
         }
     }
 
@@ -833,43 +853,26 @@ impl<'g> Planner<'g> {
             );
             return Ok(());
         }
-        if ints {
-            let a = self.need_const(node, 0)?;
-            let b = self.get(node, 1)?.cloned();
-            let f: fn(i64, i64) -> i64 = match node.op_type.as_str() {
-                "Add" => |x, y| x + y,
-                "Sub" => |x, y| x - y,
-                "Mul" => |x, y| x * y,
-                "Div" => |x, y| if y == 0 { 0 } else { x / y },
-                _ => {
-                    return Err(self.err(
-                        node,
-                        "integer constant folding supports Add, Sub, Mul, Div and layout ops",
-                    ))
-                }
-            };
-            let Some(Val::Const(b)) = b else {
-                return Err(self.err(node, "missing input 1"));
-            };
-            let (av, bv) = (a.ints(), b.ints());
-            let shape = fixed::broadcast_shape("fold", &a.shape, &b.shape)
-                .map_err(|e| self.err(node, e.to_string()))?;
-            let n: usize = shape.iter().product();
-            let pick = |v: &[i64], i: usize| if v.len() == 1 { v[0] } else { v[i % v.len()] };
-            if av.len() != n && av.len() != 1 || bv.len() != n && bv.len() != 1 {
-                return Err(self.err(node, "integer folding broadcasts only scalars"));
+        let consts: Vec<Option<Const>> = (0..node.input.len())
+            .map(|i| match self.get(node, i) {
+                Ok(Some(Val::Const(c))) => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        match fold::fold(node, &consts) {
+            Some(Ok(c)) => {
+                self.vals.insert(node.output[0].clone(), Val::Const(c));
+                return Ok(());
             }
-            let data = (0..n).map(|i| f(pick(&av, i), pick(&bv, i))).collect();
-            self.vals.insert(
-                node.output[0].clone(),
-                Val::Const(Const {
-                    shape,
-                    data: ConstData::Int(data),
-                }),
-            );
+            Some(Err(reason)) => {
+                return Err(self.err(node, format!("folding constant inputs: {reason}")))
+            }
+            None => {}
+        }
+        // Other ops on constants (a Gemm of two constants, say) run like any tensor.
+        if self.composite(node)? {
             return Ok(());
         }
-        // Float constants feeding arithmetic: compute at run time like any tensor.
         self.runtime(node)
     }
 
@@ -1451,10 +1454,32 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
             }
         }
     }
+    p.plan.drop_dead_steps();
     Ok((p.plan, outs))
 }
 
 impl Plan {
+    /// Removes steps whose results no output needs (a recurrent layer's final state that the
+    /// graph ignores, say): they would cost steps and leave unused variables in the program.
+    fn drop_dead_steps(&mut self) {
+        let mut live: HashSet<usize> = self.outputs.iter().copied().collect();
+        let mut keep = vec![false; self.steps.len()];
+        for (k, step) in self.steps.iter().enumerate().rev() {
+            if live.contains(&step.output) {
+                keep[k] = true;
+                live.extend(step.inputs.iter().filter_map(|o| match o {
+                    Operand::Value(v) => Some(*v),
+                    Operand::Weight(_) => None,
+                }));
+            }
+        }
+        let mut k = 0;
+        self.steps.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+    }
+
     /// All weight values, flattened in weight order (the private argument of hashed weights).
     pub fn flat_weights(&self) -> Vec<i64> {
         self.weights

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Builds PyTorch models the way users export them (`torch.onnx.export`, the TorchScript
+exporter), with a sample input each and onnxruntime's outputs for it.
+
+    scripts/models/make_torch_models.py OUT_DIR [NAME ...]
+
+Writes OUT_DIR/NAME/{model.onnx, input.json, expected.json} in the format of
+make_sklearn_models.py ({"input", "shape", "order", "outputs"}). Weights are seeded: the same
+models every run.
+"""
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from torch import nn
+
+warnings.filterwarnings("ignore")
+
+
+class Encoder(nn.Module):
+    """One transformer encoder layer (self-attention, feed-forward, two LayerNorms)."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(
+            d_model=16, nhead=2, dim_feedforward=32, dropout=0.0, batch_first=True
+        )
+
+    def forward(self, x):
+        # is_causal given explicitly: torch 2.15's tracer fails on the default.
+        return self.layer(x, is_causal=False)
+
+
+class Sequence(nn.Module):
+    """A recurrent layer and a linear head on its last output; returns both."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+        width = rnn.hidden_size * (2 if rnn.bidirectional else 1)
+        self.head = nn.Linear(width, 3)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return y, self.head(y[:, -1])
+
+
+class ResBlock(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(4, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.b = nn.Conv2d(4, 4, 3, padding=1)
+
+    def forward(self, x):
+        return torch.relu(x + self.b(torch.relu(self.bn(self.a(x)))))
+
+
+def models():
+    torch.manual_seed(0)
+    yield "transformer_encoder_layer", Encoder(), (1, 6, 16)
+    yield "gru", Sequence(nn.GRU(4, 8, batch_first=True)), (1, 5, 4)
+    yield "lstm", Sequence(nn.LSTM(4, 8, batch_first=True)), (1, 5, 4)
+    yield "bidirectional_lstm", Sequence(nn.LSTM(4, 6, batch_first=True, bidirectional=True)), (
+        2,
+        4,
+        4,
+    )
+    yield "layer_norm_mlp", nn.Sequential(
+        nn.Linear(8, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 4)
+    ), (2, 8)
+    yield "resnet_block", ResBlock(), (1, 4, 6, 6)
+
+
+def main():
+    out = sys.argv[1]
+    wanted = sys.argv[2:]
+    rng = np.random.default_rng(5)
+    for name, model, shape in models():
+        if wanted and name not in wanted:
+            continue
+        model.eval()
+        x = rng.normal(size=shape).astype(np.float32)
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, "model.onnx")
+        torch.onnx.export(
+            model, (torch.from_numpy(x),), path, dynamo=False, opset_version=17,
+            input_names=["x"],
+        )
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        names = [o.name for o in session.get_outputs()]
+        results = session.run(None, {"x": x})
+        with open(os.path.join(d, "input.json"), "w") as f:
+            json.dump({"input_data": [x.flatten().tolist()]}, f)
+        with open(os.path.join(d, "expected.json"), "w") as f:
+            json.dump(
+                {
+                    "input": "x",
+                    "shape": list(x.shape),
+                    "order": names,
+                    "outputs": {
+                        n: np.asarray(r, dtype=np.float64).flatten().tolist()
+                        for n, r in zip(names, results)
+                    },
+                },
+                f,
+            )
+
+
+if __name__ == "__main__":
+    main()
