@@ -294,3 +294,46 @@ fn tree_ensemble_proves_and_verifies_with_hashed_weights() {
         "a hashed-weights proof verified as the public-weights program ({proven})"
     );
 }
+
+/// A PyTorch transformer encoder layer (torch.onnx.export; ~840k Cairo steps) proves and
+/// verifies; the proof is rejected as another model's program (a LayerNorm MLP) and tampered.
+#[test]
+fn transformer_layer_proves_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_models_with(
+        "make_torch_models.py",
+        t,
+        &["transformer_encoder_layer", "layer_norm_mlp"],
+    );
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let transpile = |name: &str| {
+        let pkg = t.join(format!("{name}_cairo"));
+        let o = cairn(&[
+            "transpile",
+            &s(&t.join(name).join("model.onnx")),
+            "-o",
+            &s(&pkg),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        pkg
+    };
+    let pkg = transpile("transformer_encoder_layer");
+    let proof = t.join("encoder.proof");
+    prove_and_verify(
+        &pkg,
+        &t.join("transformer_encoder_layer/input.json"),
+        &proof,
+    );
+    let other = transpile("layer_norm_mlp");
+    let o = cairn(&["verify", &s(&proof), "--program", &s(&other)]);
+    assert!(!o.status.success(), "verified as another model");
+    assert!(stderr(&o).contains("program hash"), "{}", stderr(&o));
+    let mut bytes = std::fs::read(&proof).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x10;
+    let bad = t.join("bad.proof");
+    std::fs::write(&bad, bytes).unwrap();
+    let o = cairn(&["verify", &s(&bad), "--program", &s(&pkg)]);
+    assert!(!o.status.success(), "a tampered proof verified");
+}
