@@ -74,6 +74,19 @@ def models():
         nn.Linear(8, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 4)
     ), (2, 8)
     yield "resnet_block", ResBlock(), (1, 4, 6, 6)
+    yield "conv_autoencoder", nn.Sequential(
+        nn.Conv2d(1, 4, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(4, 8, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1),
+        nn.ReLU(),
+        nn.ConvTranspose2d(4, 1, 3, stride=2, padding=1, output_padding=1),
+        nn.Sigmoid(),
+    ), (1, 1, 8, 8)
+    yield "conv_transpose_1d_groups", nn.ConvTranspose1d(
+        4, 6, 3, stride=3, padding=2, output_padding=1, groups=2, dilation=2
+    ), (1, 4, 5)
 
 
 def main():

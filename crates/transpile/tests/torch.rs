@@ -1,6 +1,7 @@
 //! PyTorch models as users export them (`torch.onnx.export`; built by
 //! scripts/models/make_torch_models.py): a transformer encoder layer, GRU and LSTM sequence
-//! models (one bidirectional), a LayerNorm MLP and a ResNet block. Each is transpiled and run in
+//! models (one bidirectional), a LayerNorm MLP, a ResNet block, a convolutional autoencoder and a
+//! grouped, dilated 1-D transposed convolution. Each is transpiled and run in
 //! the Cairo VM: every output exactly the Rust reference's, and within `TOLERANCE` of
 //! onnxruntime's.
 
@@ -53,4 +54,14 @@ fn layer_norm_mlp() {
 #[test]
 fn resnet_block() {
     check("resnet_block", "Conv");
+}
+
+#[test]
+fn conv_autoencoder() {
+    check("conv_autoencoder", "ConvTranspose");
+}
+
+#[test]
+fn conv_transpose_1d_groups_dilation_output_padding() {
+    check("conv_transpose_1d_groups", "ConvTranspose");
 }

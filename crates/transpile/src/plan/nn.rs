@@ -2,12 +2,14 @@
 //! reference runs the same calls, so the composition is what is bit-exact):
 //! `LayerNormalization`, `InstanceNormalization`, the recurrent layers `RNN`, `GRU` and `LSTM`
 //! (unrolled over the sequence, both directions, the exporter's gate layouts, initial states),
-//! and `Expand` of a run-time tensor.
+//! `ConvTranspose` (as a convolution of the zero-upsampled input with the flipped kernel), and
+//! `Expand` of a run-time tensor.
 
 use super::*;
 
 /// The ops this family plans.
 pub const NN_OPS: &[&str] = &[
+    "ConvTranspose",
     "Expand",
     "GRU",
     "InstanceNormalization",
@@ -38,6 +40,13 @@ fn const_rows(c: &Const, from: usize, to: usize) -> Const {
     }
 }
 
+/// `shape` with axis `axis + 1` (the inserted one) merged away: the shape to reshape to.
+fn x_shape_with(shape: &[usize], axis: usize) -> Vec<i64> {
+    let mut v: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    v.remove(axis + 1);
+    v
+}
+
 /// Which recurrent layer, and its gate count.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cell {
@@ -63,6 +72,7 @@ impl Planner<'_> {
             "LayerNormalization" => self.layer_norm(node)?,
             "InstanceNormalization" => self.instance_norm(node)?,
             "Expand" => self.expand(node)?,
+            "ConvTranspose" => self.conv_transpose(node)?,
             "RNN" => self.recurrent(node, Cell::Rnn)?,
             "GRU" => {
                 let lbr = attr_i(node, "linear_before_reset", 0) != 0;
@@ -255,6 +265,175 @@ impl Planner<'_> {
                 &name,
             )?;
         }
+        Ok(())
+    }
+
+    /// ConvTranspose (1-D, 2-D) as Conv: zeros inserted between input elements (stride), the
+    /// border padded by `dilation * (k - 1) - pad` (plus output_padding at the end; cropped where
+    /// negative), then a stride-1 convolution with the kernel flipped and its in/out channels
+    /// swapped per group. Exact as a composition: the zeros add nothing.
+    fn conv_transpose(&mut self, node: &pb::NodeProto) -> Result<()> {
+        let mut x = self.operand(node, 0)?;
+        let w = self
+            .need_const(node, 1)
+            .map_err(|_| self.err(node, "the kernel must be a constant"))?;
+        let rank = x.1.rank();
+        if !(3..=4).contains(&rank) || w.shape.len() != rank {
+            return Err(self.err(
+                node,
+                format!("1-D and 2-D only: X {:?}, W {:?}", x.1.shape, w.shape),
+            ));
+        }
+        if let Some(p) = attr_s(node, "auto_pad").filter(|p| p != "NOTSET") {
+            return Err(self.err(
+                node,
+                format!("auto_pad={p} is not supported; export with explicit pads"),
+            ));
+        }
+        if attr(node, "output_shape").is_some() {
+            return Err(self.err(
+                node,
+                "output_shape is not supported; export with pads and output_padding",
+            ));
+        }
+        let spatial = rank - 2;
+        let group = attr_i(node, "group", 1).max(1) as usize;
+        let list = |name: &str, default: i64, len: usize| -> Result<Vec<i64>> {
+            match attr_ints(node, name) {
+                Some(v) if v.len() == len => Ok(v),
+                Some(v) => Err(self.err(
+                    node,
+                    format!("{name}={v:?} does not fit {spatial} spatial dims"),
+                )),
+                None => Ok(vec![default; len]),
+            }
+        };
+        let strides = list("strides", 1, spatial)?;
+        let dilations = list("dilations", 1, spatial)?;
+        let pads = list("pads", 0, 2 * spatial)?;
+        let extra = list("output_padding", 0, spatial)?;
+        let (c_in, c_out_g) = (w.shape[0], w.shape[1]);
+        let kernel: Vec<usize> = w.shape[2..].to_vec();
+        if x.1.shape[1] != c_in || c_in % group != 0 {
+            return Err(self.err(
+                node,
+                format!(
+                    "X has {} channels, W {:?} with group {group}",
+                    x.1.shape[1], w.shape
+                ),
+            ));
+        }
+        let out = node.output[0].clone();
+        let tmp = |k: &str| format!("{out}/{k}");
+        for a in 0..spatial {
+            let axis = 2 + a;
+            let (n, s) = (x.1.shape[axis], strides[a]);
+            if s > 1 && n > 1 {
+                // [.., n, ..] -> [.., n, s, ..] with zeros after each element -> [.., n * s, ..],
+                // then the trailing zeros dropped: (n - 1) * s + 1.
+                let u = self.emit(
+                    node,
+                    Op::Unsqueeze {
+                        axes: vec![axis as i64 + 1],
+                    },
+                    vec![x],
+                    &tmp(&format!("axis{a} unsqueezed")),
+                )?;
+                let mut pad = vec![0usize; 2 * (rank + 1)];
+                pad[rank + 1 + axis + 1] = s as usize - 1;
+                let z = self.emit(
+                    node,
+                    Op::Pad {
+                        pads: pad,
+                        value: 0,
+                    },
+                    vec![u],
+                    &tmp(&format!("axis{a} zeros")),
+                )?;
+                let mut shape: Vec<i64> = x_shape_with(&z.1.shape, axis);
+                shape[axis] = (n as i64) * s;
+                let r = self.emit(
+                    node,
+                    Op::Reshape { shape },
+                    vec![z],
+                    &tmp(&format!("axis{a} interleaved")),
+                )?;
+                x = self.emit(
+                    node,
+                    Op::Slice {
+                        starts: vec![0],
+                        ends: vec![(n as i64 - 1) * s + 1],
+                        axes: vec![axis as i64],
+                        steps: vec![1],
+                    },
+                    vec![r],
+                    &tmp(&format!("axis{a} upsampled")),
+                )?;
+            }
+            let reach = dilations[a] * (kernel[a] as i64 - 1);
+            let (begin, end) = (reach - pads[a], reach - pads[a + spatial] + extra[a]);
+            if begin < 0 || end < 0 {
+                let len = x.1.shape[axis] as i64;
+                let op = Op::Slice {
+                    starts: vec![(-begin).max(0)],
+                    ends: vec![len - (-end).max(0)],
+                    axes: vec![axis as i64],
+                    steps: vec![1],
+                };
+                x = self.emit(node, op, vec![x], &tmp(&format!("axis{a} cropped")))?;
+            }
+            if begin > 0 || end > 0 {
+                let mut pad = vec![0usize; 2 * rank];
+                pad[axis] = begin.max(0) as usize;
+                pad[rank + axis] = end.max(0) as usize;
+                x = self.emit(
+                    node,
+                    Op::Pad {
+                        pads: pad,
+                        value: 0,
+                    },
+                    vec![x],
+                    &tmp(&format!("axis{a} padded")),
+                )?;
+            }
+        }
+        // W [c_in, c_out / g, k...] -> W' [c_out, c_in / g, k...], flipped spatially.
+        let taps: usize = kernel.iter().product();
+        let c_in_g = c_in / group;
+        let wf = w.floats();
+        let mut data = vec![0.0; wf.len()];
+        for gi in 0..group {
+            for co in 0..c_out_g {
+                for ci in 0..c_in_g {
+                    for t in 0..taps {
+                        let src = ((gi * c_in_g + ci) * c_out_g + co) * taps + t;
+                        let dst = ((gi * c_out_g + co) * c_in_g + ci) * taps + (taps - 1 - t);
+                        data[dst] = wf[src];
+                    }
+                }
+            }
+        }
+        let mut shape = vec![c_out_g * group, c_in_g];
+        shape.extend(&kernel);
+        let wt = self.weight(
+            node,
+            &format!("{}/as conv", node.input[1]),
+            &Const {
+                shape,
+                data: ConstData::Float(data),
+            },
+        )?;
+        let mut inputs = vec![x, wt];
+        if self.get(node, 2)?.is_some() {
+            inputs.push(self.operand(node, 2)?);
+        }
+        let window = Window {
+            kernel,
+            strides: vec![1; spatial],
+            pads: vec![0; 2 * spatial],
+            dilations: dilations.iter().map(|&d| d as usize).collect(),
+        };
+        self.emit(node, Op::Conv { window, group }, inputs, &out)?;
         Ok(())
     }
 
