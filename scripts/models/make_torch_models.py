@@ -49,6 +49,18 @@ class Sequence(nn.Module):
         return y, self.head(y[:, -1])
 
 
+class TextClassifier(nn.Module):
+    """Token ids -> embeddings (a run-time Gather) -> mean over the sequence -> linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, tokens):
+        return self.head(self.embed(tokens).mean(dim=1))
+
+
 class ResBlock(nn.Module):
     def __init__(self):
         super().__init__()
@@ -74,6 +86,7 @@ def models():
         nn.Linear(8, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 4)
     ), (2, 8)
     yield "resnet_block", ResBlock(), (1, 4, 6, 6)
+    yield "embedding_classifier", TextClassifier(), (2, 5)
     yield "conv_autoencoder", nn.Sequential(
         nn.Conv2d(1, 4, 3, stride=2, padding=1),
         nn.ReLU(),
@@ -97,7 +110,10 @@ def main():
         if wanted and name not in wanted:
             continue
         model.eval()
-        x = rng.normal(size=shape).astype(np.float32)
+        if name.startswith("embedding"):
+            x = rng.integers(0, 20, size=shape).astype(np.int64)
+        else:
+            x = rng.normal(size=shape).astype(np.float32)
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)
         path = os.path.join(d, "model.onnx")

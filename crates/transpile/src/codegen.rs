@@ -372,6 +372,10 @@ fn call(op: &Op, i: &[Operand]) -> String {
             )
         }
         Op::Pad { pads, value } => format!("shape::pad({}, {}, {value})", a(), usizes(pads)),
+        Op::Take { axis } => {
+            let idx = b();
+            format!("shape::gather({}, {idx}.data, {idx}.shape, {axis})", a())
+        }
         Op::TreeEnsemble { aggregate } => format!(
             "tree::ensemble({}, {}, {}, {}, Aggregate::{aggregate:?})",
             a(),

@@ -80,7 +80,8 @@ pub struct Options {
     pub visibility: Visibility,
 }
 
-/// Quantizes float inputs (one flat list per model input) at scale `q`.
+/// Quantizes float inputs (one flat list per model input) at scale `q`; integer inputs (token
+/// ids, indices) are taken as they are and must be whole numbers.
 pub fn quantize_inputs(q: Q, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<Tensor>> {
     if data.len() != inputs.len() {
         return Err(TranspileError::Other(format!(
@@ -107,6 +108,18 @@ pub fn quantize_inputs(q: Q, inputs: &[Input], data: &[Vec<f64>]) -> Result<Vec<
             let raw = d
                 .iter()
                 .map(|&x| {
+                    if inp.index {
+                        return if x.fract() == 0.0 && x.abs() <= fixed::MAX_ABS as f64 {
+                            Ok(x as i64)
+                        } else {
+                            Err(TranspileError::Input {
+                                input: inp.name.clone(),
+                                reason: format!(
+                                    "value {x} is not an integer (the input holds indices)"
+                                ),
+                            })
+                        };
+                    }
                     q.from_f64(x).map_err(|_| TranspileError::Input {
                         input: inp.name.clone(),
                         reason: format!(

@@ -49,6 +49,9 @@ impl Const {
 pub struct Input {
     pub name: String,
     pub shape: Vec<usize>,
+    /// Integer data (token ids, indices): passed as plain integers, not fixed point.
+    #[serde(default)]
+    pub index: bool,
 }
 
 /// The parts of an ONNX model Cairn uses.
@@ -134,6 +137,7 @@ pub fn load(path: &Path, overrides: &HashMap<String, Vec<usize>>) -> Result<Grap
         inputs.push(Input {
             name: vi.name.clone(),
             shape,
+            index: is_integer_input(vi),
         });
     }
     for name in overrides.keys() {
@@ -163,6 +167,16 @@ pub fn load(path: &Path, overrides: &HashMap<String, Vec<usize>>) -> Result<Grap
         consts,
         nodes: graph.node.clone(),
     })
+}
+
+/// Whether an input holds integers (ONNX element types INT8..INT64, UINT8..UINT64, BOOL).
+fn is_integer_input(vi: &pb::ValueInfoProto) -> bool {
+    match vi.r#type.as_ref().and_then(|t| t.value.as_ref()) {
+        Some(pb::type_proto::Value::TensorType(t)) => {
+            matches!(t.elem_type, 2..=7 | 9 | 12 | 13)
+        }
+        _ => false,
+    }
 }
 
 fn input_shape(vi: &pb::ValueInfoProto) -> Result<Vec<usize>> {

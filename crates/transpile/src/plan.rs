@@ -198,6 +198,10 @@ pub enum Op {
         pads: Vec<usize>,
         value: i64,
     },
+    /// `Gather` with run-time indices (input 1, an index value): embedding lookups.
+    Take {
+        axis: i64,
+    },
     /// Inputs: x `[N, F]`, then the forest's nodes, roots and leaves (crates/fixed/src/tree.rs).
     TreeEnsemble {
         aggregate: fixed::Aggregate,
@@ -396,6 +400,25 @@ impl<'g> Planner<'g> {
         inputs: Vec<(Operand, Tensor)>,
         out_name: &str,
     ) -> Result<(Operand, Tensor)> {
+        // Integers (indices, token ids) only move through layout ops, index lookups and ArgMax:
+        // fixed-point arithmetic would read them as multiples of 2^-k.
+        let is_index =
+            |o: &Operand| matches!(o, Operand::Value(v) if self.index_values.contains(v));
+        let integer_ok = |k: usize| {
+            is_layout(&op)
+                || matches!(op, Op::ArgMax { .. })
+                || (matches!(op, Op::Take { .. }) && k == 1)
+                || (k == 0 && matches!(op, Op::Binary(Binary::Mul)) && node.op_type == "Cast")
+        };
+        if let Some(k) = (0..inputs.len()).find(|&k| is_index(&inputs[k].0) && !integer_ok(k)) {
+            return Err(self.err(
+                node,
+                format!(
+                    "input {k} holds integers; arithmetic on run-time integers is not supported \
+                     (cast them to float first)"
+                ),
+            ));
+        }
         let tensors: Vec<&Tensor> = inputs.iter().map(|(_, t)| t).collect();
         let out = execute(self.q, &op, &tensors).map_err(|source| TranspileError::Fixed {
             node: node_name(node),
@@ -752,6 +775,15 @@ impl<'g> Planner<'g> {
                             }),
                         );
                         Ok(())
+                    }
+                    // An integer to fixed point: n -> n * 2^k, exactly (a product with the raw
+                    // value 2^2k, rescaled once).
+                    Val::Runtime(id, _)
+                        if self.index_values.contains(&id) && matches!(to, 1 | 10 | 11 | 16) =>
+                    {
+                        let x = self.operand(node, 0)?;
+                        let one = self.scalar(node, self.q.one() as f64)?;
+                        self.step(node, Op::Binary(Binary::Mul), vec![x, one])
                     }
                     Val::Runtime(..) if matches!(to, 1 | 10 | 11 | 16) => self.alias(node),
                     // Indices (ArgMax, class labels) are integers already.
@@ -1229,6 +1261,20 @@ impl<'g> Planner<'g> {
                     value: self.quantize(node, value)?,
                 }
             }
+            "Gather" if matches!(self.need(node, 1)?, Val::Runtime(..)) => {
+                let idx = self.operand(node, 1)?;
+                if !matches!(idx.0, Operand::Value(v) if self.index_values.contains(&v)) {
+                    return Err(self.err(
+                        node,
+                        "run-time indices must be integers (an integer input or an ArgMax)",
+                    ));
+                }
+                let data = self.operand(node, 0)?;
+                let op = Op::Take {
+                    axis: attr_i(node, "axis", 0),
+                };
+                return self.step(node, op, vec![data, idx]);
+            }
             "Reshape" | "Flatten" | "Squeeze" | "Unsqueeze" | "Transpose" | "Slice" | "Gather" => {
                 self.layout_op(node)?
             }
@@ -1393,6 +1439,7 @@ pub fn execute(q: Q, op: &Op, t: &[&Tensor]) -> std::result::Result<Tensor, Fixe
             indices_shape,
         } => gather(t[0], indices, indices_shape, *axis)?,
         Op::Pad { pads, value } => pad(t[0], pads, *value)?,
+        Op::Take { axis } => gather(t[0], &t[1].data, &t[1].shape, *axis)?,
         Op::TreeEnsemble { aggregate } => tree_ensemble(t[0], t[1], t[2], t[3], *aggregate)?,
     })
 }
@@ -1425,8 +1472,11 @@ pub fn plan(graph: &Graph, q: Q, inputs: &[Tensor]) -> Result<(Plan, Vec<Tensor>
         p.plan.values.push(ValueInfo {
             name: input.name.clone(),
             shape: input.shape.clone(),
-            index: false,
+            index: input.index,
         });
+        if input.index {
+            p.index_values.insert(i);
+        }
         p.vals
             .insert(input.name.clone(), Val::Runtime(i, inputs[i].clone()));
     }

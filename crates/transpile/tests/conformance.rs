@@ -57,9 +57,6 @@ fn run_case(dir: &Path) -> Outcome {
             "input of {values} values (above the CI budget of {MAX_INPUT_VALUES})"
         ));
     }
-    if inputs.iter().any(|c| c.is_int()) {
-        return Outcome::Unsupported("integer (index) inputs".into());
-    }
     let floats: Vec<Vec<f64>> = inputs.iter().map(|c| c.floats()).collect();
     let shapes = match transpile::load::load(&model, &Default::default()) {
         Ok(g) => g

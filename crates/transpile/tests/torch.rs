@@ -1,7 +1,8 @@
 //! PyTorch models as users export them (`torch.onnx.export`; built by
 //! scripts/models/make_torch_models.py): a transformer encoder layer, GRU and LSTM sequence
 //! models (one bidirectional), a LayerNorm MLP, a ResNet block, a convolutional autoencoder and a
-//! grouped, dilated 1-D transposed convolution. Each is transpiled and run in
+//! grouped, dilated 1-D transposed convolution, and a token classifier (embedding lookup of
+//! integer inputs). Each is transpiled and run in
 //! the Cairo VM: every output exactly the Rust reference's, and within `TOLERANCE` of
 //! onnxruntime's.
 
@@ -64,4 +65,9 @@ fn conv_autoencoder() {
 #[test]
 fn conv_transpose_1d_groups_dilation_output_padding() {
     check("conv_transpose_1d_groups", "ConvTranspose");
+}
+
+#[test]
+fn embedding_lookup_of_token_ids() {
+    check("embedding_classifier", "Gather");
 }
