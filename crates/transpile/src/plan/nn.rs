@@ -73,6 +73,9 @@ impl Planner<'_> {
             "InstanceNormalization" => self.instance_norm(node)?,
             "Expand" => self.expand(node)?,
             "ConvTranspose" => self.conv_transpose(node)?,
+            "Conv" | "MaxPool" | "AveragePool" if matches!(self.get(node, 0)?, Some(Val::Runtime(_, t)) if t.rank() == 5) => {
+                self.window_3d(node)?
+            }
             "RNN" => self.recurrent(node, Cell::Rnn)?,
             "GRU" => {
                 let lbr = attr_i(node, "linear_before_reset", 0) != 0;
@@ -264,6 +267,233 @@ impl Planner<'_> {
                 vec![x; out_shape[a]],
                 &name,
             )?;
+        }
+        Ok(())
+    }
+
+    /// A 3-D Conv, MaxPool or AveragePool as 2-D ones: the depth axis (padded first) is folded
+    /// into the batch once per kernel depth (a Gather of the input depths that kernel depth
+    /// reads), each slice runs the 2-D op, and the results are combined (Add for Conv, Max for
+    /// MaxPool, Add then a division by the kernel depth for AveragePool).
+    fn window_3d(&mut self, node: &pb::NodeProto) -> Result<()> {
+        let op_type = node.op_type.as_str();
+        let x = self.operand(node, 0)?;
+        let (n, c, d) = (x.1.shape[0], x.1.shape[1], x.1.shape[2]);
+        let (w, kernel): (Option<Const>, Vec<usize>) = if op_type == "Conv" {
+            let w = self
+                .need_const(node, 1)
+                .map_err(|_| self.err(node, "a 3-D kernel must be a constant"))?;
+            let k = w.shape[2..].to_vec();
+            (Some(w), k)
+        } else {
+            let k = attr_ints(node, "kernel_shape")
+                .ok_or_else(|| self.err(node, "kernel_shape is required"))?;
+            (None, k.iter().map(|&v| v as usize).collect())
+        };
+        if kernel.len() != 3 {
+            return Err(self.err(node, format!("kernel {kernel:?} is not 3-D")));
+        }
+        if let Some(p) = attr_s(node, "auto_pad").filter(|p| p != "NOTSET" && p != "VALID") {
+            return Err(self.err(
+                node,
+                format!("auto_pad={p} is not supported; export with explicit pads"),
+            ));
+        }
+        if attr_i(node, "ceil_mode", 0) != 0 {
+            return Err(self.err(node, "ceil_mode=1 is not supported"));
+        }
+        if node.output.len() > 1 && !node.output[1].is_empty() {
+            return Err(self.err(node, "the Indices output of MaxPool is not supported"));
+        }
+        let list = |name: &str, default: usize, len: usize| -> Result<Vec<usize>> {
+            match attr_ints(node, name) {
+                Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => {
+                    Ok(v.iter().map(|&x| x as usize).collect())
+                }
+                Some(v) => Err(self.err(
+                    node,
+                    format!("attribute {name}={v:?} does not fit 3 spatial dims"),
+                )),
+                None => Ok(vec![default; len]),
+            }
+        };
+        let strides = list("strides", 1, 3)?;
+        let pads = list("pads", 0, 6)?;
+        let dilations = list("dilations", 1, 3)?;
+        let include_pad = attr_i(node, "count_include_pad", 0) != 0;
+        if op_type == "AveragePool" && !include_pad && pads.iter().any(|&p| p > 0) {
+            return Err(self.err(
+                node,
+                "3-D AveragePool with padding needs count_include_pad=1",
+            ));
+        }
+        let out = node.output[0].clone();
+        let tmp = |k: &str| format!("{out}/{k}");
+        // Depth first: [N, D, C, H, W], the depth padded (zeros, or the lowest value for MaxPool).
+        let mut xt = self.emit(
+            node,
+            Op::Transpose {
+                perm: vec![0, 2, 1, 3, 4],
+            },
+            vec![x],
+            &tmp("depth major"),
+        )?;
+        if pads[0] + pads[3] > 0 {
+            let value = if op_type == "MaxPool" {
+                -fixed::MAX_ABS
+            } else {
+                0
+            };
+            let mut p = vec![0; 10];
+            p[1] = pads[0];
+            p[6] = pads[3];
+            xt = self.emit(
+                node,
+                Op::Pad { pads: p, value },
+                vec![xt],
+                &tmp("depth padded"),
+            )?;
+        }
+        let dp = d + pads[0] + pads[3];
+        let reach = dilations[0] * (kernel[0] - 1) + 1;
+        if dp < reach {
+            return Err(self.err(
+                node,
+                format!("depth {d} is smaller than the kernel's reach {reach}"),
+            ));
+        }
+        let od = (dp - reach) / strides[0] + 1;
+        let window = Window {
+            kernel: kernel[1..].to_vec(),
+            strides: strides[1..].to_vec(),
+            pads: vec![pads[1], pads[2], pads[4], pads[5]],
+            dilations: dilations[1..].to_vec(),
+        };
+        let (h, wd) = (xt.1.shape[3], xt.1.shape[4]);
+        let group = attr_i(node, "group", 1).max(1) as usize;
+        let mut acc: Option<(Operand, Tensor)> = None;
+        for kd in 0..kernel[0] {
+            let kn = |k: &str| tmp(&format!("kd{kd}/{k}"));
+            let indices: Vec<i64> = (0..od)
+                .map(|o| (o * strides[0] + kd * dilations[0]) as i64)
+                .collect();
+            let slices = self.emit(
+                node,
+                Op::Gather {
+                    axis: 1,
+                    indices_shape: vec![od],
+                    indices,
+                },
+                vec![xt.clone()],
+                &kn("depths"),
+            )?;
+            let flat = self.emit(
+                node,
+                Op::Reshape {
+                    shape: vec![(n * od) as i64, c as i64, h as i64, wd as i64],
+                },
+                vec![slices],
+                &kn("as batch"),
+            )?;
+            let y = match op_type {
+                "Conv" => {
+                    let w = w.as_ref().expect("conv kernel");
+                    let (m, cg) = (w.shape[0], w.shape[1]);
+                    let taps = kernel[1] * kernel[2];
+                    let f = w.floats();
+                    let mut data = Vec::with_capacity(m * cg * taps);
+                    for o in 0..m {
+                        for i in 0..cg {
+                            let at = ((o * cg + i) * kernel[0] + kd) * taps;
+                            data.extend_from_slice(&f[at..at + taps]);
+                        }
+                    }
+                    let wk = Const {
+                        shape: vec![m, cg, kernel[1], kernel[2]],
+                        data: ConstData::Float(data),
+                    };
+                    let wk = self.weight(node, &format!("{}/depth {kd}", node.input[1]), &wk)?;
+                    self.emit(
+                        node,
+                        Op::Conv {
+                            window: window.clone(),
+                            group,
+                        },
+                        vec![flat, wk],
+                        &kn("conv"),
+                    )?
+                }
+                "MaxPool" => self.emit(
+                    node,
+                    Op::MaxPool {
+                        window: window.clone(),
+                    },
+                    vec![flat],
+                    &kn("pool"),
+                )?,
+                _ => self.emit(
+                    node,
+                    Op::AveragePool {
+                        window: window.clone(),
+                        count_include_pad: include_pad,
+                    },
+                    vec![flat],
+                    &kn("pool"),
+                )?,
+            };
+            acc = Some(match acc {
+                None => y,
+                Some(prev) => {
+                    let b = if op_type == "MaxPool" {
+                        Binary::Max
+                    } else {
+                        Binary::Add
+                    };
+                    self.emit(node, Op::Binary(b), vec![prev, y], &kn("combined"))?
+                }
+            });
+        }
+        let mut y = acc.expect("a kernel depth");
+        if op_type == "AveragePool" && kernel[0] > 1 {
+            let k = self.scalar(node, kernel[0] as f64)?;
+            y = self.emit(
+                node,
+                Op::Binary(Binary::Div),
+                vec![y, k],
+                &tmp("average over depth"),
+            )?;
+        }
+        let (m, oh, ow) = (y.1.shape[1], y.1.shape[2], y.1.shape[3]);
+        let y = self.emit(
+            node,
+            Op::Reshape {
+                shape: vec![n as i64, od as i64, m as i64, oh as i64, ow as i64],
+            },
+            vec![y],
+            &tmp("depth back"),
+        )?;
+        let has_bias = op_type == "Conv" && self.get(node, 2)?.is_some();
+        let name = if has_bias {
+            tmp("no bias")
+        } else {
+            out.clone()
+        };
+        let y = self.emit(
+            node,
+            Op::Transpose {
+                perm: vec![0, 2, 1, 3, 4],
+            },
+            vec![y],
+            &name,
+        )?;
+        if has_bias {
+            let b = self.need_const(node, 2)?;
+            let b = Const {
+                shape: vec![b.shape[0], 1, 1, 1],
+                data: b.data,
+            };
+            let b = self.weight(node, &format!("{}/per channel", node.input[2]), &b)?;
+            self.emit(node, Op::Binary(Binary::Add), vec![y, b], &out)?;
         }
         Ok(())
     }
