@@ -13,6 +13,7 @@ use crate::error::{Result, TranspileError};
 use crate::load::{decode_tensor, Const, ConstData, Graph, Input};
 
 mod fold;
+mod math;
 mod ml;
 mod nn;
 mod tree;
@@ -20,7 +21,12 @@ pub use ml::ML_OPS;
 
 /// Every default-domain op the planner takes: the core list and the families' (sorted).
 pub fn supported_ops() -> Vec<&'static str> {
-    let mut all: Vec<&str> = SUPPORTED_OPS.iter().chain(nn::NN_OPS).copied().collect();
+    let mut all: Vec<&str> = SUPPORTED_OPS
+        .iter()
+        .chain(nn::NN_OPS)
+        .chain(math::MATH_OPS)
+        .copied()
+        .collect();
     all.sort_by_key(|op| op.to_ascii_lowercase());
     all
 }
@@ -799,7 +805,7 @@ impl<'g> Planner<'g> {
         if self.all_const(node) && !node.input.is_empty() {
             return self.fold(node);
         }
-        if self.nn_node(node)? {
+        if self.nn_node(node)? || self.math_node(node)? {
             return Ok(());
         }
         if self.composite(node)? {

@@ -1,0 +1,131 @@
+//! Activations and reductions exporters emit that the library has no single call for, written as
+//! its calls: `HardSigmoid`, `HardSwish`, `Softsign`, `Mish`, `ReduceMin`, `ReduceL1`, `ReduceL2`,
+//! `ReduceSumSquare`, `ReduceLogSumExp`.
+
+use super::*;
+
+/// The ops this family plans.
+pub const MATH_OPS: &[&str] = &[
+    "HardSigmoid",
+    "HardSwish",
+    "Mish",
+    "ReduceL1",
+    "ReduceL2",
+    "ReduceLogSumExp",
+    "ReduceMin",
+    "ReduceSumSquare",
+    "Softsign",
+];
+
+impl Planner<'_> {
+    /// A math-family node, or Ok(false) when `node` is not one.
+    pub(super) fn math_node(&mut self, node: &pb::NodeProto) -> Result<bool> {
+        let op = node.op_type.as_str();
+        if !MATH_OPS.contains(&op) {
+            return Ok(false);
+        }
+        let out = node.output[0].clone();
+        let tmp = |k: &str| format!("{out}/{k}");
+        let x = self.operand(node, 0)?;
+        match op {
+            "HardSigmoid" | "HardSwish" => {
+                // max(0, min(1, alpha x + beta)), times x for HardSwish (alpha 1/6, beta 1/2).
+                let (alpha, beta) = if op == "HardSwish" {
+                    (1.0 / 6.0, 0.5)
+                } else {
+                    (attr_f(node, "alpha", 0.2), attr_f(node, "beta", 0.5))
+                };
+                let a = self.scalar(node, alpha)?;
+                let b = self.scalar(node, beta)?;
+                let ax = self.emit(node, Op::Binary(Binary::Mul), vec![x.clone(), a], &tmp("alpha x"))?;
+                let lin = self.emit(node, Op::Binary(Binary::Add), vec![ax, b], &tmp("+ beta"))?;
+                let clip = Op::Clip {
+                    lo: 0,
+                    hi: self.q.one(),
+                };
+                if op == "HardSigmoid" {
+                    self.emit(node, clip, vec![lin], &out)?;
+                } else {
+                    let h = self.emit(node, clip, vec![lin], &tmp("hard sigmoid"))?;
+                    self.emit(node, Op::Binary(Binary::Mul), vec![x, h], &out)?;
+                }
+            }
+            "Softsign" => {
+                // x / (1 + |x|)
+                let one = self.scalar(node, 1.0)?;
+                let a = self.emit(node, Op::Unary(Unary::Abs), vec![x.clone()], &tmp("|x|"))?;
+                let d = self.emit(node, Op::Binary(Binary::Add), vec![a, one], &tmp("1 + |x|"))?;
+                self.emit(node, Op::Binary(Binary::Div), vec![x, d], &out)?;
+            }
+            "Mish" => {
+                // x * tanh(softplus(x))
+                let sp = self.emit(node, Op::Unary(Unary::Softplus), vec![x.clone()], &tmp("softplus"))?;
+                let t = self.emit(node, Op::Unary(Unary::Tanh), vec![sp], &tmp("tanh"))?;
+                self.emit(node, Op::Binary(Binary::Mul), vec![x, t], &out)?;
+            }
+            _ => {
+                // Reductions: axes from the attribute (opset < 18) or input 1.
+                let axes = if self.graph.opset >= 18 {
+                    self.opt_ints(node, 1)?.unwrap_or_default()
+                } else {
+                    attr_ints(node, "axes").unwrap_or_default()
+                };
+                if axes.is_empty() && attr_i(node, "noop_with_empty_axes", 0) != 0 {
+                    return self.alias(node).map(|_| true);
+                }
+                let keepdims = attr_i(node, "keepdims", 1) != 0;
+                let reduce = |kind| Op::Reduce {
+                    kind,
+                    axes: axes.clone(),
+                    keepdims,
+                };
+                match op {
+                    "ReduceMin" => {
+                        // -max(-x)
+                        let n = self.emit(node, Op::Unary(Unary::Neg), vec![x], &tmp("-x"))?;
+                        let m = self.emit(node, reduce(ReduceKind::Max), vec![n], &tmp("max(-x)"))?;
+                        self.emit(node, Op::Unary(Unary::Neg), vec![m], &out)?;
+                    }
+                    "ReduceL1" => {
+                        let a = self.emit(node, Op::Unary(Unary::Abs), vec![x], &tmp("|x|"))?;
+                        self.emit(node, reduce(ReduceKind::Sum), vec![a], &out)?;
+                    }
+                    "ReduceL2" | "ReduceSumSquare" => {
+                        let sq = self.emit(node, Op::Binary(Binary::Mul), vec![x.clone(), x], &tmp("x^2"))?;
+                        if op == "ReduceL2" {
+                            let s = self.emit(node, reduce(ReduceKind::Sum), vec![sq], &tmp("sum"))?;
+                            self.emit(node, Op::Unary(Unary::Sqrt), vec![s], &out)?;
+                        } else {
+                            self.emit(node, reduce(ReduceKind::Sum), vec![sq], &out)?;
+                        }
+                    }
+                    _ => {
+                        // log(sum(exp(x - max))) + max: stable like the softmax.
+                        let keep = Op::Reduce {
+                            kind: ReduceKind::Max,
+                            axes: axes.clone(),
+                            keepdims: true,
+                        };
+                        let m = self.emit(node, keep, vec![x.clone()], &tmp("max"))?;
+                        let d = self.emit(node, Op::Binary(Binary::Sub), vec![x, m.clone()], &tmp("x - max"))?;
+                        let e = self.emit(node, Op::Unary(Unary::Exp), vec![d], &tmp("exp"))?;
+                        let s = self.emit(node, reduce(ReduceKind::Sum), vec![e], &tmp("sum"))?;
+                        let l = self.emit(node, Op::Unary(Unary::Log), vec![s], &tmp("log"))?;
+                        let m = if keepdims {
+                            m
+                        } else {
+                            let squeeze = Op::Reduce {
+                                kind: ReduceKind::Max,
+                                axes,
+                                keepdims: false,
+                            };
+                            self.emit(node, squeeze, vec![m], &tmp("max, reduced"))?
+                        };
+                        self.emit(node, Op::Binary(Binary::Add), vec![l, m], &out)?;
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Single-op ONNX graphs for ops the onnx package's PyTorch suites do not cover, with a seeded
+input and onnxruntime's output. Same output format as make_sklearn_models.py.
+
+    scripts/models/make_op_cases.py OUT_DIR [NAME ...]
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnxruntime as ort
+from onnx import TensorProto, helper
+
+SHAPE = [2, 3, 4]
+
+
+def case(op, attrs=None, shape=SHAPE, out_shape=None, low=-3.0, high=3.0, opset=17):
+    node = helper.make_node(op, ["x"], ["y"], **(attrs or {}))
+    graph = helper.make_graph(
+        [node],
+        op.lower(),
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    return model, (low, high)
+
+
+def cases():
+    yield "hard_sigmoid", case("HardSigmoid", {"alpha": 0.3, "beta": 0.4})
+    yield "hard_swish", case("HardSwish")
+    yield "softsign", case("Softsign")
+    yield "mish", case("Mish", opset=18)
+    yield "reduce_min", case("ReduceMin", {"axes": [1], "keepdims": 0})
+    yield "reduce_l1", case("ReduceL1", {"axes": [2]})
+    yield "reduce_l2", case("ReduceL2", {"axes": [0, 2], "keepdims": 0})
+    yield "reduce_sum_square", case("ReduceSumSquare", {"axes": [1]})
+    yield "reduce_log_sum_exp", case("ReduceLogSumExp", {"axes": [2], "keepdims": 0})
+
+
+def main():
+    out = sys.argv[1]
+    wanted = sys.argv[2:]
+    rng = np.random.default_rng(3)
+    for name, (model, (low, high)) in cases():
+        if wanted and name not in wanted:
+            continue
+        x = rng.uniform(low, high, size=SHAPE).astype(np.float32)
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        data = model.SerializeToString()
+        with open(os.path.join(d, "model.onnx"), "wb") as f:
+            f.write(data)
+        (y,) = ort.InferenceSession(data, providers=["CPUExecutionProvider"]).run(None, {"x": x})
+        with open(os.path.join(d, "input.json"), "w") as f:
+            json.dump({"input_data": [x.flatten().tolist()]}, f)
+        with open(os.path.join(d, "expected.json"), "w") as f:
+            json.dump(
+                {
+                    "input": "x",
+                    "shape": SHAPE,
+                    "order": ["y"],
+                    "outputs": {"y": np.asarray(y, dtype=np.float64).flatten().tolist()},
+                },
+                f,
+            )
+
+
+if __name__ == "__main__":
+    main()
