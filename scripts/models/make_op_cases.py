@@ -27,7 +27,48 @@ def case(op, attrs=None, shape=SHAPE, out_shape=None, low=-3.0, high=3.0, opset=
     return model, (low, high)
 
 
+def graph(name, nodes, out_shape=None, initializers=(), ml=False):
+    g = helper.make_graph(
+        nodes,
+        name,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, SHAPE)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)],
+        initializer=list(initializers),
+    )
+    opsets = [helper.make_opsetid("", 17)]
+    if ml:
+        opsets.append(helper.make_opsetid("ai.onnx.ml", 3))
+    return helper.make_model(g, opset_imports=opsets), (-3.0, 3.0)
+
+
+def scalar(name, v):
+    return helper.make_tensor(name, TensorProto.FLOAT, [], [v])
+
+
 def cases():
+    # Run-time comparisons and Where: y = x where x > 0.5, else -1; and not(x <= 0) as float.
+    yield "greater_where", graph(
+        "greater_where",
+        [
+            helper.make_node("Greater", ["x", "half"], ["c"]),
+            helper.make_node("Where", ["c", "x", "minus_one"], ["y"]),
+        ],
+        initializers=[scalar("half", 0.5), scalar("minus_one", -1.0)],
+    )
+    yield "not_less_or_equal", graph(
+        "not_less_or_equal",
+        [
+            helper.make_node("LessOrEqual", ["x", "zero"], ["c"]),
+            helper.make_node("Not", ["c"], ["n"]),
+            helper.make_node("Cast", ["n"], ["y"], to=TensorProto.FLOAT),
+        ],
+        initializers=[scalar("zero", 0.0)],
+    )
+    yield "binarizer", graph(
+        "binarizer",
+        [helper.make_node("Binarizer", ["x"], ["y"], domain="ai.onnx.ml", threshold=0.3)],
+        ml=True,
+    )
     yield "hard_sigmoid", case("HardSigmoid", {"alpha": 0.3, "beta": 0.4})
     yield "hard_swish", case("HardSwish")
     yield "softsign", case("Softsign")

@@ -4,7 +4,7 @@ use crate::fixed;
 use crate::fixed::{Q, SHAPE, fail};
 use crate::tensor::{Tensor, strides};
 
-/// The binary ops that broadcast.
+/// The binary ops that broadcast. The comparisons give integers 0 or 1 (index values).
 #[derive(Copy, Drop, PartialEq)]
 pub enum BinOp {
     Add,
@@ -13,6 +13,11 @@ pub enum BinOp {
     Div,
     Max,
     Min,
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+    Equal,
 }
 
 fn name(op: BinOp) -> felt252 {
@@ -23,6 +28,19 @@ fn name(op: BinOp) -> felt252 {
         BinOp::Div => 'div',
         BinOp::Max => 'max',
         BinOp::Min => 'min',
+        BinOp::Greater => 'greater',
+        BinOp::GreaterOrEqual => 'greater_or_equal',
+        BinOp::Less => 'less',
+        BinOp::LessOrEqual => 'less_or_equal',
+        BinOp::Equal => 'equal',
+    }
+}
+
+fn flag(b: bool) -> felt252 {
+    if b {
+        1
+    } else {
+        0
     }
 }
 
@@ -34,6 +52,11 @@ fn apply(op: BinOp, x: felt252, y: felt252, q: Q) -> felt252 {
         BinOp::Div => fixed::div(x, y, q, 'div'),
         BinOp::Max => fixed::max(x, y),
         BinOp::Min => fixed::min(x, y),
+        BinOp::Greater => flag(fixed::lt(y, x)),
+        BinOp::GreaterOrEqual => flag(!fixed::lt(x, y)),
+        BinOp::Less => flag(fixed::lt(x, y)),
+        BinOp::LessOrEqual => flag(!fixed::lt(y, x)),
+        BinOp::Equal => flag(x == y),
     }
 }
 
@@ -162,6 +185,8 @@ pub enum UnOp {
     Softplus,
     Erf,
     Gelu,
+    /// An integer `n` as the fixed-point value `n * 2^k` (a Cast of indices to float).
+    ToFixed,
 }
 
 fn apply_unary(op: UnOp, x: felt252, q: Q) -> felt252 {
@@ -181,6 +206,7 @@ fn apply_unary(op: UnOp, x: felt252, q: Q) -> felt252 {
         UnOp::Softplus => crate::math::softplus(x, q),
         UnOp::Erf => crate::math::erf(x, q),
         UnOp::Gelu => crate::math::gelu(x, q),
+        UnOp::ToFixed => fixed::check(x * q.one_felt, 'to_fixed'),
     }
 }
 

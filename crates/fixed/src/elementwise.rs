@@ -110,6 +110,45 @@ pub fn min(a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
     binary("min", a, b, |x, y| Ok(x.min(y)))
 }
 
+/// A comparison, elementwise with broadcasting: integers 1 (true) or 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+    Equal,
+}
+
+impl Comparison {
+    fn name(self) -> &'static str {
+        match self {
+            Comparison::Greater => "greater",
+            Comparison::GreaterOrEqual => "greater_or_equal",
+            Comparison::Less => "less",
+            Comparison::LessOrEqual => "less_or_equal",
+            Comparison::Equal => "equal",
+        }
+    }
+}
+
+pub fn compare(c: Comparison, a: &Tensor, b: &Tensor) -> Result<Tensor, FixedError> {
+    binary(c.name(), a, b, |x, y| {
+        Ok(i64::from(match c {
+            Comparison::Greater => x > y,
+            Comparison::GreaterOrEqual => x >= y,
+            Comparison::Less => x < y,
+            Comparison::LessOrEqual => x <= y,
+            Comparison::Equal => x == y,
+        }))
+    })
+}
+
+/// Integers `n` as fixed-point values `n * 2^k`, checked.
+pub fn to_fixed(q: Q, a: &Tensor) -> Result<Tensor, FixedError> {
+    unary(a, |x| check("to_fixed", i128::from(x) << q.bits()))
+}
+
 fn unary(a: &Tensor, f: impl Fn(i64) -> Result<i64, FixedError>) -> Result<Tensor, FixedError> {
     let data = a.data.iter().map(|&x| f(x)).collect::<Result<_, _>>()?;
     Ok(Tensor {

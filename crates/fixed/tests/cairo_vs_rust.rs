@@ -117,6 +117,25 @@ fn binary_ops_broadcast_bit_exact() {
         same("div", 4, bits, &[], &[&a, &b], div(q, &a, &b));
         same("max", 5, bits, &[], &[&a, &b], max(&a, &b));
         same("min", 6, bits, &[], &[&a, &b], min(&a, &b));
+        // Comparisons on a small range, so equal values occur.
+        let (c, d) = (
+            rng.tensor(a.shape.clone(), 2),
+            rng.tensor(b.shape.clone(), 2),
+        );
+        for (name, code, cmp) in [
+            ("greater", 7, Comparison::Greater),
+            ("greater_or_equal", 8, Comparison::GreaterOrEqual),
+            ("less", 9, Comparison::Less),
+            ("less_or_equal", 71, Comparison::LessOrEqual),
+            ("equal", 72, Comparison::Equal),
+        ] {
+            same(name, code, bits, &[], &[&c, &d], compare(cmp, &c, &d));
+        }
+        let ints = rng.tensor(
+            a.shape.clone(),
+            if case % 7 == 0 { i64::MAX / 2 } else { 100 },
+        );
+        same("to_fixed", 25, bits, &[], &[&ints], to_fixed(q, &ints));
     }
     // Exact ties (x.5 ULP) in both signs: the rounding rule itself.
     for bits in [1, 16, 32] {

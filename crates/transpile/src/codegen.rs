@@ -240,6 +240,11 @@ fn call(op: &Op, i: &[Operand]) -> String {
                 Binary::Div => "Div",
                 Binary::Max => "Max",
                 Binary::Min => "Min",
+                Binary::Greater => "Greater",
+                Binary::GreaterOrEqual => "GreaterOrEqual",
+                Binary::Less => "Less",
+                Binary::LessOrEqual => "LessOrEqual",
+                Binary::Equal => "Equal",
             };
             format!("elementwise::binary(BinOp::{k}, {}, {}, q)", a(), b())
         }
@@ -256,6 +261,7 @@ fn call(op: &Op, i: &[Operand]) -> String {
                 Unary::Softplus => "Softplus",
                 Unary::Erf => "Erf",
                 Unary::Gelu => "Gelu",
+                Unary::ToFixed => "ToFixed",
             };
             format!("elementwise::unary(UnOp::{k}, {}, q)", a())
         }

@@ -97,6 +97,27 @@ pub enum Binary {
     Div,
     Max,
     Min,
+    /// Comparisons: integers 0 / 1 (index values).
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+    Equal,
+}
+
+impl Binary {
+    /// The reference's comparison for a comparison op.
+    pub fn comparison(self) -> Option<fixed::Comparison> {
+        use fixed::Comparison as C;
+        Some(match self {
+            Binary::Greater => C::Greater,
+            Binary::GreaterOrEqual => C::GreaterOrEqual,
+            Binary::Less => C::Less,
+            Binary::LessOrEqual => C::LessOrEqual,
+            Binary::Equal => C::Equal,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +133,8 @@ pub enum Unary {
     Softplus,
     Erf,
     Gelu,
+    /// An integer `n` as the fixed-point `n * 2^k` (Cast of indices to float).
+    ToFixed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -391,6 +414,17 @@ impl<'g> Planner<'g> {
         Ok((Operand::Weight(id), tensor))
     }
 
+    /// A weight of raw integers (indices, tree tables, integer constants): no quantization.
+    fn raw_weight(&mut self, name: &str, tensor: Tensor) -> (Operand, Tensor) {
+        let id = self.plan.weights.len();
+        self.plan.weights.push(Weight {
+            name: name.to_string(),
+            tensor: tensor.clone(),
+        });
+        self.weight_ids.insert(name.to_string(), id);
+        (Operand::Weight(id), tensor)
+    }
+
     /// Adds a step, runs it with the reference to learn its output, and records the output.
     fn step(&mut self, node: &pb::NodeProto, op: Op, inputs: Vec<(Operand, Tensor)>) -> Result<()> {
         self.emit(node, op, inputs, &node.output[0].clone())
@@ -414,7 +448,8 @@ impl<'g> Planner<'g> {
             is_layout(&op)
                 || matches!(op, Op::ArgMax { .. })
                 || (matches!(op, Op::Take { .. }) && k == 1)
-                || (k == 0 && matches!(op, Op::Binary(Binary::Mul)) && node.op_type == "Cast")
+                || matches!(op, Op::Unary(Unary::ToFixed))
+                || matches!(op, Op::Binary(b) if b.comparison().is_some())
         };
         if let Some(k) = (0..inputs.len()).find(|&k| is_index(&inputs[k].0) && !integer_ok(k)) {
             return Err(self.err(
@@ -437,6 +472,7 @@ impl<'g> Planner<'g> {
             .iter()
             .fold(self.plan.max_abs, |m, v| m.max(v.abs()));
         let index = matches!(op, Op::ArgMax { .. })
+            || matches!(op, Op::Binary(b) if b.comparison().is_some())
             || (!inputs.is_empty()
                 && is_layout(&op)
                 && matches!(inputs[0].0, Operand::Value(v) if self.index_values.contains(&v)));
@@ -788,8 +824,7 @@ impl<'g> Planner<'g> {
                         if self.index_values.contains(&id) && matches!(to, 1 | 10 | 11 | 16) =>
                     {
                         let x = self.operand(node, 0)?;
-                        let one = self.scalar(node, self.q.one() as f64)?;
-                        self.step(node, Op::Binary(Binary::Mul), vec![x, one])
+                        self.step(node, Op::Unary(Unary::ToFixed), vec![x])
                     }
                     Val::Runtime(..) if matches!(to, 1 | 10 | 11 | 16) => self.alias(node),
                     // Indices (ArgMax, class labels) are integers already.
@@ -1367,6 +1402,7 @@ pub fn execute(q: Q, op: &Op, t: &[&Tensor]) -> std::result::Result<Tensor, Fixe
             Binary::Div => div(q, t[0], t[1])?,
             Binary::Max => max(t[0], t[1])?,
             Binary::Min => min(t[0], t[1])?,
+            c => compare(c.comparison().expect("a comparison"), t[0], t[1])?,
         },
         Op::Unary(u) => match u {
             Unary::Neg => neg(t[0]),
@@ -1380,6 +1416,7 @@ pub fn execute(q: Q, op: &Op, t: &[&Tensor]) -> std::result::Result<Tensor, Fixe
             Unary::Softplus => softplus(q, t[0])?,
             Unary::Erf => erf(q, t[0])?,
             Unary::Gelu => gelu(q, t[0])?,
+            Unary::ToFixed => to_fixed(q, t[0])?,
         },
         Op::LeakyRelu { alpha } => leaky_relu(q, t[0], *alpha)?,
         Op::Clip { lo, hi } => clip(t[0], *lo, *hi),

@@ -1,5 +1,5 @@
-//! Single-op graphs for activations and reductions the onnx package's PyTorch suites do not
-//! cover (scripts/models/make_op_cases.py): each runs in the Cairo VM equal to the Rust reference
+//! Small graphs for activations, reductions, run-time comparisons / Where and ONNX-ML Binarizer,
+//! which the onnx package's PyTorch suites do not cover (scripts/models/make_op_cases.py): each runs in the Cairo VM equal to the Rust reference
 //! and within `TOLERANCE` of onnxruntime.
 
 mod common;
@@ -28,6 +28,9 @@ fn activations_and_reductions_match_onnxruntime() {
         "reduce_l2",
         "reduce_sum_square",
         "reduce_log_sum_exp",
+        "greater_where",
+        "not_less_or_equal",
+        "binarizer",
     ] {
         let c = common::check_against_onnxruntime(&cases().join(name), TOLERANCE);
         eprintln!("{name}: max error {:.1e}", c.max_error);

@@ -11,15 +11,9 @@ pub const FOLDED_OPS: &[&str] = &[
     "And",
     "ConstantOfShape",
     "Ceil",
-    "Equal",
     "Expand",
     "Floor",
-    "Greater",
-    "GreaterOrEqual",
-    "Less",
-    "LessOrEqual",
     "Mod",
-    "Not",
     "Or",
     "Range",
     "Reciprocal",
@@ -27,7 +21,6 @@ pub const FOLDED_OPS: &[&str] = &[
     "Round",
     "Sign",
     "Size",
-    "Where",
 ];
 
 /// A numpy-broadcast of `shapes`, or None when they do not broadcast.

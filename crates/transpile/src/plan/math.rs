@@ -1,23 +1,95 @@
 //! Activations and reductions exporters emit that the library has no single call for, written as
 //! its calls: `HardSigmoid`, `HardSwish`, `Softsign`, `Mish`, `ReduceMin`, `ReduceL1`, `ReduceL2`,
-//! `ReduceSumSquare`, `ReduceLogSumExp`.
+//! `ReduceSumSquare`, `ReduceLogSumExp`; comparisons on run-time tensors (integers 0/1), `Not`,
+//! and `Where` as `b + cond * (a - b)` (exact: the condition is 0 or 1).
 
 use super::*;
 
 /// The ops this family plans.
 pub const MATH_OPS: &[&str] = &[
+    "Equal",
+    "Greater",
+    "GreaterOrEqual",
     "HardSigmoid",
     "HardSwish",
+    "Less",
+    "LessOrEqual",
     "Mish",
+    "Not",
     "ReduceL1",
     "ReduceL2",
     "ReduceLogSumExp",
     "ReduceMin",
     "ReduceSumSquare",
     "Softsign",
+    "Where",
 ];
 
 impl Planner<'_> {
+    /// Operands `i` and `j` for a comparison, in one representation: two fixed-point values, or
+    /// two integers (a constant beside an integer tensor is taken as raw integers).
+    fn comparable(
+        &mut self,
+        node: &pb::NodeProto,
+        i: usize,
+        j: usize,
+    ) -> Result<((Operand, Tensor), (Operand, Tensor))> {
+        let is_int = |p: &Self, k: usize| matches!(p.get(node, k), Ok(Some(Val::Runtime(id, _))) if p.index_values.contains(id));
+        let (ii, ji) = (is_int(self, i), is_int(self, j));
+        let side = |p: &mut Self, k: usize, int: bool| -> Result<(Operand, Tensor)> {
+            match p.need(node, k)?.clone() {
+                Val::Const(c) if int => {
+                    let t = Tensor {
+                        shape: c.shape.clone(),
+                        data: c.ints(),
+                    };
+                    Ok(p.raw_weight(&format!("{}/raw", node.input[k]), t))
+                }
+                _ => p.operand(node, k),
+            }
+        };
+        let x = side(self, i, ji)?;
+        let y = side(self, j, ii)?;
+        let runtime_int = |p: &Self, k: usize| matches!(p.get(node, k), Ok(Some(Val::Runtime(..))));
+        if (ii && runtime_int(self, j) && !ji) || (ji && runtime_int(self, i) && !ii) {
+            return Err(self.err(
+                node,
+                "compares integers with fixed-point values; cast the integers to float first",
+            ));
+        }
+        Ok((x, y))
+    }
+
+    /// `Where(cond, a, b)` as `b + float(cond) * (a - b)`.
+    fn where_(&mut self, node: &pb::NodeProto) -> Result<()> {
+        let out = node.output[0].clone();
+        let tmp = |k: &str| format!("{out}/{k}");
+        let cond = match self.need(node, 0)?.clone() {
+            Val::Runtime(id, _) if self.index_values.contains(&id) => {
+                let c = self.operand(node, 0)?;
+                self.emit(node, Op::Unary(Unary::ToFixed), vec![c], &tmp("condition"))?
+            }
+            Val::Runtime(..) => return Err(self.err(node, "the condition must be boolean")),
+            Val::Const(_) => self.operand(node, 0)?,
+        };
+        let a = self.operand(node, 1)?;
+        let b = self.operand(node, 2)?;
+        let d = self.emit(
+            node,
+            Op::Binary(Binary::Sub),
+            vec![a, b.clone()],
+            &tmp("a - b"),
+        )?;
+        let m = self.emit(
+            node,
+            Op::Binary(Binary::Mul),
+            vec![cond, d],
+            &tmp("cond * (a - b)"),
+        )?;
+        self.emit(node, Op::Binary(Binary::Add), vec![b, m], &out)?;
+        Ok(())
+    }
+
     /// A math-family node, or Ok(false) when `node` is not one.
     pub(super) fn math_node(&mut self, node: &pb::NodeProto) -> Result<bool> {
         let op = node.op_type.as_str();
@@ -26,6 +98,28 @@ impl Planner<'_> {
         }
         let out = node.output[0].clone();
         let tmp = |k: &str| format!("{out}/{k}");
+        let cmp = match op {
+            "Greater" => Some(Binary::Greater),
+            "GreaterOrEqual" => Some(Binary::GreaterOrEqual),
+            "Less" => Some(Binary::Less),
+            "LessOrEqual" => Some(Binary::LessOrEqual),
+            "Equal" => Some(Binary::Equal),
+            _ => None,
+        };
+        if let Some(b) = cmp {
+            let (x, y) = self.comparable(node, 0, 1)?;
+            self.emit(node, Op::Binary(b), vec![x, y], &out)?;
+            return Ok(true);
+        }
+        if op == "Not" {
+            let c = self.operand(node, 0)?;
+            let zero = self.raw_weight(&format!("{}/0", node_name(node)), Tensor::scalar(0));
+            self.emit(node, Op::Binary(Binary::Equal), vec![c, zero], &out)?;
+            return Ok(true);
+        }
+        if op == "Where" {
+            return self.where_(node).map(|_| true);
+        }
         let x = self.operand(node, 0)?;
         match op {
             "HardSigmoid" | "HardSwish" => {
@@ -37,7 +131,12 @@ impl Planner<'_> {
                 };
                 let a = self.scalar(node, alpha)?;
                 let b = self.scalar(node, beta)?;
-                let ax = self.emit(node, Op::Binary(Binary::Mul), vec![x.clone(), a], &tmp("alpha x"))?;
+                let ax = self.emit(
+                    node,
+                    Op::Binary(Binary::Mul),
+                    vec![x.clone(), a],
+                    &tmp("alpha x"),
+                )?;
                 let lin = self.emit(node, Op::Binary(Binary::Add), vec![ax, b], &tmp("+ beta"))?;
                 let clip = Op::Clip {
                     lo: 0,
@@ -59,7 +158,12 @@ impl Planner<'_> {
             }
             "Mish" => {
                 // x * tanh(softplus(x))
-                let sp = self.emit(node, Op::Unary(Unary::Softplus), vec![x.clone()], &tmp("softplus"))?;
+                let sp = self.emit(
+                    node,
+                    Op::Unary(Unary::Softplus),
+                    vec![x.clone()],
+                    &tmp("softplus"),
+                )?;
                 let t = self.emit(node, Op::Unary(Unary::Tanh), vec![sp], &tmp("tanh"))?;
                 self.emit(node, Op::Binary(Binary::Mul), vec![x, t], &out)?;
             }
@@ -83,7 +187,8 @@ impl Planner<'_> {
                     "ReduceMin" => {
                         // -max(-x)
                         let n = self.emit(node, Op::Unary(Unary::Neg), vec![x], &tmp("-x"))?;
-                        let m = self.emit(node, reduce(ReduceKind::Max), vec![n], &tmp("max(-x)"))?;
+                        let m =
+                            self.emit(node, reduce(ReduceKind::Max), vec![n], &tmp("max(-x)"))?;
                         self.emit(node, Op::Unary(Unary::Neg), vec![m], &out)?;
                     }
                     "ReduceL1" => {
@@ -91,9 +196,15 @@ impl Planner<'_> {
                         self.emit(node, reduce(ReduceKind::Sum), vec![a], &out)?;
                     }
                     "ReduceL2" | "ReduceSumSquare" => {
-                        let sq = self.emit(node, Op::Binary(Binary::Mul), vec![x.clone(), x], &tmp("x^2"))?;
+                        let sq = self.emit(
+                            node,
+                            Op::Binary(Binary::Mul),
+                            vec![x.clone(), x],
+                            &tmp("x^2"),
+                        )?;
                         if op == "ReduceL2" {
-                            let s = self.emit(node, reduce(ReduceKind::Sum), vec![sq], &tmp("sum"))?;
+                            let s =
+                                self.emit(node, reduce(ReduceKind::Sum), vec![sq], &tmp("sum"))?;
                             self.emit(node, Op::Unary(Unary::Sqrt), vec![s], &out)?;
                         } else {
                             self.emit(node, reduce(ReduceKind::Sum), vec![sq], &out)?;
@@ -107,7 +218,12 @@ impl Planner<'_> {
                             keepdims: true,
                         };
                         let m = self.emit(node, keep, vec![x.clone()], &tmp("max"))?;
-                        let d = self.emit(node, Op::Binary(Binary::Sub), vec![x, m.clone()], &tmp("x - max"))?;
+                        let d = self.emit(
+                            node,
+                            Op::Binary(Binary::Sub),
+                            vec![x, m.clone()],
+                            &tmp("x - max"),
+                        )?;
                         let e = self.emit(node, Op::Unary(Unary::Exp), vec![d], &tmp("exp"))?;
                         let s = self.emit(node, reduce(ReduceKind::Sum), vec![e], &tmp("sum"))?;
                         let l = self.emit(node, Op::Unary(Unary::Log), vec![s], &tmp("log"))?;

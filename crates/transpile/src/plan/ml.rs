@@ -1,5 +1,6 @@
 //! The ONNX-ML operators (domain `ai.onnx.ml`) that scikit-learn's exporter (skl2onnx) writes for
 //! linear models, preprocessing and label outputs, each as tensor-library calls: `Scaler`,
+//! `Binarizer`,
 //! `Normalizer`, `LinearRegressor`, `LinearClassifier` (label and scores), and
 //! `ArrayFeatureExtractor`. `ZipMap` (probabilities as a list of maps) is refused with the export
 //! option that leaves it out.
@@ -9,6 +10,7 @@ use super::*;
 /// The `ai.onnx.ml` operators the planner takes.
 pub const ML_OPS: &[&str] = &[
     "ArrayFeatureExtractor",
+    "Binarizer",
     "LinearClassifier",
     "LinearRegressor",
     "Normalizer",
@@ -26,6 +28,7 @@ impl Planner<'_> {
     pub(super) fn ml_node(&mut self, node: &pb::NodeProto) -> Result<()> {
         match node.op_type.as_str() {
             "Scaler" => self.scaler(node),
+            "Binarizer" => self.binarizer(node),
             "Normalizer" => self.normalizer(node),
             "LinearRegressor" => self.linear_regressor(node),
             "LinearClassifier" => self.linear_classifier(node),
@@ -108,6 +111,20 @@ impl Planner<'_> {
             &format!("{out}/centred"),
         )?;
         self.step(node, Op::Binary(Binary::Mul), vec![centred, scale])
+    }
+
+    /// 1 where `x > threshold`, else 0 (fixed point).
+    fn binarizer(&mut self, node: &pb::NodeProto) -> Result<()> {
+        let x = self.operand(node, 0)?;
+        let t = self.scalar(node, attr_f(node, "threshold", 0.0))?;
+        let out = node.output[0].clone();
+        let above = self.emit(
+            node,
+            Op::Binary(Binary::Greater),
+            vec![x, t],
+            &format!("{out}/above"),
+        )?;
+        self.step(node, Op::Unary(Unary::ToFixed), vec![above])
     }
 
     /// Each row divided by its max (MAX), its sum of magnitudes (L1) or its Euclidean norm (L2).

@@ -457,17 +457,6 @@ impl Planner<'_> {
         Ok(acc)
     }
 
-    /// A weight of raw integers (indices, thresholds already scaled): no quantization.
-    fn raw_weight(&mut self, name: &str, tensor: Tensor) -> (Operand, Tensor) {
-        let id = self.plan.weights.len();
-        self.plan.weights.push(Weight {
-            name: name.to_string(),
-            tensor: tensor.clone(),
-        });
-        self.weight_ids.insert(name.to_string(), id);
-        (Operand::Weight(id), tensor)
-    }
-
     /// Adds the base values (one per target, or one for a single target), if any.
     fn base_values(
         &mut self,

@@ -41,6 +41,18 @@ fn run(code: felt252, fq: Q, mut attrs: Span<felt252>, t: Span<Tensor>) -> Tenso
         return bin(BinOp::Max, t, fq);
     } else if code == 6 {
         return bin(BinOp::Min, t, fq);
+    } else if code == 7 {
+        return bin(BinOp::Greater, t, fq);
+    } else if code == 8 {
+        return bin(BinOp::GreaterOrEqual, t, fq);
+    } else if code == 9 {
+        return bin(BinOp::Less, t, fq);
+    } else if code == 71 {
+        return bin(BinOp::LessOrEqual, t, fq);
+    } else if code == 72 {
+        return bin(BinOp::Equal, t, fq);
+    } else if code == 25 {
+        return un(UnOp::ToFixed, t, fq);
     } else if code == 10 {
         return un(UnOp::Neg, t, fq);
     } else if code == 11 {
