@@ -267,18 +267,25 @@ fn secs(d: Duration) -> String {
     format!("{:.2}s", d.as_secs_f64())
 }
 
+/// The package's program: from its compile cache (`target/cairn/`) when the sources are
+/// unchanged, else compiled (and kept).
+fn compile(package: &Path) -> Result<(runner::CompiledProgram, &'static str)> {
+    let (program, used) = runner::compile_cached(package)?;
+    Ok(match used {
+        runner::CacheUse::Hit => (program, " (cached)"),
+        runner::CacheUse::Compiled => (program, ""),
+    })
+}
+
+/// Compiles (or reads the cached program) and runs; returns the compile time with a
+/// " (cached)" note when the program came from the cache.
 fn compile_and_run(
     package: &Path,
     args: &[Felt252],
-) -> Result<(
-    runner::CompiledProgram,
-    runner::Execution,
-    Duration,
-    Duration,
-)> {
+) -> Result<(runner::CompiledProgram, runner::Execution, String, Duration)> {
     let t = Instant::now();
-    let program = runner::compile_package(package)?;
-    let compile_time = t.elapsed();
+    let (program, note) = compile(package)?;
+    let compile_time = format!("{}{note}", secs(t.elapsed()));
     let t = Instant::now();
     let execution = runner::execute(&program, args)?;
     Ok((program, execution, compile_time, t.elapsed()))
@@ -356,11 +363,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(|(b, n)| format!("{b}={n}"))
                 .collect();
             println!("builtins: {}", builtins.join(" "));
-            println!(
-                "timings: compile {} run {}",
-                secs(compile_time),
-                secs(run_time)
-            );
+            println!("timings: compile {} run {}", compile_time, secs(run_time));
             Ok(ExitCode::SUCCESS)
         }
         Command::Prove {
@@ -405,7 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("proof: {} ({} bytes)", proof.display(), size);
             println!(
                 "timings: compile {} run {} prove {}",
-                secs(compile_time),
+                compile_time,
                 secs(run_time),
                 secs(prove_time)
             );
@@ -448,9 +451,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             expect_output,
         } => {
             let expected_hash = match &program {
-                Some(dir) => Some(prover::program_hash(
-                    &runner::compile_package(dir)?.bytecode,
-                )),
+                Some(dir) => Some(prover::program_hash(&compile(dir)?.0.bytecode)),
                 None => None,
             };
             // A transpiled model's package says how to read the output, and with hashed

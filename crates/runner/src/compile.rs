@@ -46,7 +46,7 @@ pub const STWO_BUILTINS: [&str; 11] = [
 ];
 
 /// Where in the code a Cairo panic is created, for error messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PanicSite {
     /// Bytecode offsets `[start, end)` of the Sierra statement that builds the panic.
     pub start: usize,
@@ -59,7 +59,7 @@ pub struct PanicSite {
 
 /// Bytecode offsets `[start, end)` of one Sierra statement and the lines of the package's
 /// `src/lib.cairo` it comes from (the statement's own line, then the lines it was inlined into).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceLines {
     pub start: usize,
     pub end: usize,
@@ -67,7 +67,7 @@ pub struct SourceLines {
 }
 
 /// Bytecode offsets `[start, end)` of one Sierra function (with what the compiler inlined into it).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FunctionSpan {
     pub start: usize,
     pub end: usize,
@@ -76,11 +76,12 @@ pub struct FunctionSpan {
 }
 
 /// A compiled executable, ready for the VM.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CompiledProgram {
     /// The package name.
     pub name: String,
     /// The bytecode: our prologue, the compiler's entry code, the Sierra-generated code.
+    #[serde(skip)]
     pub bytecode: Vec<BigInt>,
     /// Hints by bytecode offset.
     pub hints: Vec<(usize, Vec<Hint>)>,

@@ -8,6 +8,7 @@
 //! # Ok::<(), runner::RunnerError>(())
 //! ```
 
+mod cache;
 mod compile;
 mod error;
 mod execute;
@@ -15,6 +16,7 @@ mod hints;
 mod package;
 mod panic;
 
+pub use cache::{compile_cached, compile_key, CacheUse};
 pub use cairo_vm::Felt252;
 pub use compile::{
     compile_package, corelib_dir, package_db, reported_crates, CompiledProgram, FunctionSpan,

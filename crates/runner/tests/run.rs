@@ -188,3 +188,59 @@ fn function_profile_charges_steps_to_callers_and_callees() {
     assert_eq!(main_loop.total, main_loop.own + work.total);
     assert!(steps8 > steps);
 }
+
+/// The compile cache returns exactly the compiled program, is used while the sources are
+/// unchanged, and is not once a source changes or the stored file is damaged.
+#[test]
+fn compile_cache_is_exact_and_follows_the_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pkg");
+    let source = "#[executable]\nfn main(x: felt252) -> felt252 {\n    x * x + 1\n}\n";
+    write_package(&dir, "cached", source);
+    let fresh = runner::compile_package(&dir).unwrap();
+    let (first, used) = runner::compile_cached(&dir).unwrap();
+    assert_eq!(used, runner::CacheUse::Compiled);
+    let (second, used) = runner::compile_cached(&dir).unwrap();
+    assert_eq!(used, runner::CacheUse::Hit);
+    for p in [&first, &second] {
+        assert_eq!(p.bytecode, fresh.bytecode);
+        assert_eq!(format!("{:?}", p.hints), format!("{:?}", fresh.hints));
+        assert_eq!(p.end_pc, fresh.end_pc);
+        assert_eq!(p.used_builtins, fresh.used_builtins);
+    }
+    let args = [Felt252::from(3)];
+    assert_eq!(
+        runner::execute(&second, &args).unwrap().output,
+        vec![Felt252::from(10)]
+    );
+
+    // Another source: compiled again, and the new program runs.
+    std::fs::write(
+        dir.join("src/lib.cairo"),
+        source.replace("x * x + 1", "x * x + 2"),
+    )
+    .unwrap();
+    let (changed, used) = runner::compile_cached(&dir).unwrap();
+    assert_eq!(used, runner::CacheUse::Compiled);
+    assert_eq!(
+        runner::execute(&changed, &args).unwrap().output,
+        vec![Felt252::from(11)]
+    );
+
+    // A damaged cache file is compiled over.
+    let cache = dir.join("target/cairn");
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&file, b"{ not json").unwrap();
+    let (_, used) = runner::compile_cached(&dir).unwrap();
+    assert_eq!(used, runner::CacheUse::Compiled);
+    assert_eq!(
+        std::fs::read_dir(&cache).unwrap().count(),
+        1,
+        "one program kept"
+    );
+}
