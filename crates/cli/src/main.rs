@@ -62,8 +62,13 @@ enum Command {
         /// Folder with Scarb.toml and src/lib.cairo (one #[executable] function).
         package: PathBuf,
         #[command(flatten)]
-        args: ArgsOpt,
-        /// Where to write the proof.
+        args: RawArgs,
+        /// For a transpiled model: the input in EZKL's format ({"input_data": [[floats...]]}).
+        /// Repeat it to prove several inputs in one process (the program and the prover's
+        /// fixed setup are built once); `--proof` is then a folder of `<input stem>.proof`.
+        #[arg(long = "input", conflicts_with = "args")]
+        inputs: Vec<PathBuf>,
+        /// Where to write the proof (a folder when several inputs are given).
         #[arg(long)]
         proof: PathBuf,
         /// Proof encoding: compact binary (default) or JSON.
@@ -128,6 +133,15 @@ enum Command {
     /// L2 gas and calldata, and the fact. A stage the proof fails reverts with the verifier's
     /// reason and the command exits non-zero.
     Submit(onchain::SubmitArgs),
+}
+
+/// `--args` alone (commands that take their input files themselves).
+#[derive(clap::Args)]
+struct RawArgs {
+    /// Arguments of the executable as comma-separated felts, serialized like `scarb execute
+    /// --arguments` (an array is its length followed by its items; negatives mean p - x).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    args: String,
 }
 
 #[derive(clap::Args)]
@@ -267,6 +281,51 @@ fn secs(d: Duration) -> String {
     format!("{:.2}s", d.as_secs_f64())
 }
 
+/// Runs the package on `felts`, proves the run and writes the proof to `proof`.
+fn prove_run(
+    package: &Path,
+    felts: &[Felt252],
+    m: Option<&model::ModelInput>,
+    proof: &Path,
+    format: prover::ProofFormat,
+    for_chain: bool,
+) -> Result<()> {
+    let (program, execution, compile_time, run_time) = compile_and_run(package, felts)?;
+    println!("output: [{}]", felts_to_string(&execution.output));
+    if let Some(m) = m {
+        report_model_run(package, m, &execution.output)?;
+    }
+    println!("steps: {}", execution.steps);
+    let bar = spinner();
+    let t = Instant::now();
+    let on_stage = |stage: &str| bar.set_message(stage.to_string());
+    let written = if for_chain {
+        let result = prover::prove_with::<prover::Poseidon252MerkleChannel>(&execution, on_stage);
+        bar.finish_and_clear();
+        let chain_proof: prover::PoseidonProof = result?.into();
+        warn_if_not_verifiable_on_chain(&chain_proof);
+        prover::write_chain_proof(&chain_proof, proof, format)
+    } else {
+        let result = prover::prove(&execution, on_stage);
+        bar.finish_and_clear();
+        prover::write_proof(&result?, proof, format)
+    };
+    let prove_time = t.elapsed();
+    let size = written.with_context(|| format!("writing {}", proof.display()))?;
+    println!(
+        "program hash: {:#x}",
+        prover::program_hash(&program.bytecode)
+    );
+    println!("proof: {} ({} bytes)", proof.display(), size);
+    println!(
+        "timings: compile {} run {} prove {}",
+        compile_time,
+        secs(run_time),
+        secs(prove_time)
+    );
+    Ok(())
+}
+
 /// The package's program: from its compile cache (`target/cairn/`) when the sources are
 /// unchanged, else compiled (and kept).
 fn compile(package: &Path) -> Result<(runner::CompiledProgram, &'static str)> {
@@ -369,48 +428,43 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Prove {
             package,
             args,
+            inputs,
             proof,
             format,
             for_chain,
         } => {
-            let (felts, m) = arguments(&package, &args)?;
-            let (program, execution, compile_time, run_time) = compile_and_run(&package, &felts)?;
-            println!("output: [{}]", felts_to_string(&execution.output));
-            if let Some(m) = &m {
-                report_model_run(&package, m, &execution.output)?;
-            }
-            println!("steps: {}", execution.steps);
-            let bar = spinner();
-            let t = Instant::now();
             let format = match format {
                 Format::Binary => prover::ProofFormat::Binary,
                 Format::Json => prover::ProofFormat::Json,
             };
-            let on_stage = |stage: &str| bar.set_message(stage.to_string());
-            let written = if for_chain {
-                let result =
-                    prover::prove_with::<prover::Poseidon252MerkleChannel>(&execution, on_stage);
-                bar.finish_and_clear();
-                let chain_proof: prover::PoseidonProof = result?.into();
-                warn_if_not_verifiable_on_chain(&chain_proof);
-                prover::write_chain_proof(&chain_proof, &proof, format)
-            } else {
-                let result = prover::prove(&execution, on_stage);
-                bar.finish_and_clear();
-                prover::write_proof(&result?, &proof, format)
-            };
-            let prove_time = t.elapsed();
-            let size = written.with_context(|| format!("writing {}", proof.display()))?;
+            if inputs.len() <= 1 {
+                let a = ArgsOpt {
+                    args: args.args,
+                    input: inputs.first().cloned(),
+                };
+                let (felts, m) = arguments(&package, &a)?;
+                prove_run(&package, &felts, m.as_ref(), &proof, format, for_chain)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            // Several inputs: one process, so the program, the preprocessed trace and its
+            // commitment are built once; `--proof` is a folder of `<input stem>.proof` files.
+            std::fs::create_dir_all(&proof)
+                .with_context(|| format!("creating {}", proof.display()))?;
+            let t = Instant::now();
+            for input in &inputs {
+                let stem = input
+                    .file_stem()
+                    .map_or("input".into(), |s| s.to_string_lossy().into_owned());
+                let path = proof.join(format!("{stem}.proof"));
+                println!("== {} -> {}", input.display(), path.display());
+                let m = model::prepare(&package, input)?;
+                prove_run(&package, &m.args, Some(&m), &path, format, for_chain)?;
+            }
             println!(
-                "program hash: {:#x}",
-                prover::program_hash(&program.bytecode)
-            );
-            println!("proof: {} ({} bytes)", proof.display(), size);
-            println!(
-                "timings: compile {} run {} prove {}",
-                compile_time,
-                secs(run_time),
-                secs(prove_time)
+                "{} proofs in {} ({} per proof)",
+                inputs.len(),
+                secs(t.elapsed()),
+                secs(t.elapsed() / inputs.len() as u32)
             );
             Ok(ExitCode::SUCCESS)
         }

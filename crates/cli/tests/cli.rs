@@ -337,3 +337,66 @@ fn transformer_layer_proves_and_verifies() {
     let o = cairn(&["verify", &s(&bad), "--program", &s(&pkg)]);
     assert!(!o.status.success(), "a tampered proof verified");
 }
+
+/// `cairn prove` with `--input` repeated proves each input in one process: one proof per input
+/// in the `--proof` folder, each verifying with its own output.
+#[test]
+fn prove_several_inputs_in_one_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_models(t, &["linear"]);
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let pkg = t.join("linear_cairo");
+    let o = cairn(&[
+        "transpile",
+        &s(&t.join("linear/model.onnx")),
+        "-o",
+        &s(&pkg),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = t.join("linear/input.json");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let doubled: Vec<f64> = v["input_data"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| 2.0 * x.as_f64().unwrap())
+        .collect();
+    let second = t.join("second.json");
+    std::fs::write(
+        &second,
+        serde_json::json!({ "input_data": [doubled] }).to_string(),
+    )
+    .unwrap();
+    let out = t.join("proofs");
+    let o = cairn(&[
+        "prove",
+        &s(&pkg),
+        "--input",
+        &s(&first),
+        "--input",
+        &s(&second),
+        "--proof",
+        &s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2 proofs in"), "{}", stdout(&o));
+    let mut outputs = vec![];
+    for name in ["input", "second"] {
+        let o = cairn(&[
+            "verify",
+            &s(&out.join(format!("{name}.proof"))),
+            "--program",
+            &s(&pkg),
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let line = stdout(&o)
+            .lines()
+            .find(|l| l.starts_with("output: ["))
+            .unwrap()
+            .to_string();
+        outputs.push(line);
+    }
+    assert_ne!(outputs[0], outputs[1], "two inputs, two outputs");
+}
