@@ -87,6 +87,13 @@ def models():
     ), (2, 8)
     yield "resnet_block", ResBlock(), (1, 4, 6, 6)
     yield "embedding_classifier", TextClassifier(), (2, 5)
+    yield "upsample_nearest", nn.Sequential(
+        nn.Conv2d(2, 2, 3, padding=1), nn.Upsample(scale_factor=2, mode="nearest")
+    ), (1, 2, 4, 5)
+    yield "upsample_bilinear", nn.Upsample(scale_factor=2, mode="bilinear"), (1, 2, 4, 5)
+    yield "upsample_bilinear_aligned", nn.Upsample(
+        size=(7, 9), mode="bilinear", align_corners=True
+    ), (1, 1, 4, 5)
     yield "conv_autoencoder", nn.Sequential(
         nn.Conv2d(1, 4, 3, stride=2, padding=1),
         nn.ReLU(),

@@ -16,6 +16,7 @@ mod fold;
 mod math;
 mod ml;
 mod nn;
+mod resize;
 mod tree;
 pub use ml::ML_OPS;
 
@@ -25,6 +26,7 @@ pub fn supported_ops() -> Vec<&'static str> {
         .iter()
         .chain(nn::NN_OPS)
         .chain(math::MATH_OPS)
+        .chain(resize::RESIZE_OPS)
         .copied()
         .collect();
     all.sort_by_key(|op| op.to_ascii_lowercase());
@@ -840,7 +842,7 @@ impl<'g> Planner<'g> {
         if self.all_const(node) && !node.input.is_empty() {
             return self.fold(node);
         }
-        if self.nn_node(node)? || self.math_node(node)? {
+        if self.nn_node(node)? || self.math_node(node)? || self.resize_node(node)? {
             return Ok(());
         }
         if self.composite(node)? {

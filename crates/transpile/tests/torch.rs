@@ -1,8 +1,8 @@
 //! PyTorch models as users export them (`torch.onnx.export`; built by
 //! scripts/models/make_torch_models.py): a transformer encoder layer, GRU and LSTM sequence
 //! models (one bidirectional), a LayerNorm MLP, a ResNet block, a convolutional autoencoder and a
-//! grouped, dilated 1-D transposed convolution, and a token classifier (embedding lookup of
-//! integer inputs). Each is transpiled and run in
+//! grouped, dilated 1-D transposed convolution, a token classifier (embedding lookup of integer
+//! inputs) and upsampling (nearest, bilinear, bilinear with aligned corners). Each is transpiled and run in
 //! the Cairo VM: every output exactly the Rust reference's, and within `TOLERANCE` of
 //! onnxruntime's.
 
@@ -70,4 +70,15 @@ fn conv_transpose_1d_groups_dilation_output_padding() {
 #[test]
 fn embedding_lookup_of_token_ids() {
     check("embedding_classifier", "Gather");
+}
+
+#[test]
+fn upsample_nearest_and_bilinear() {
+    for name in [
+        "upsample_nearest",
+        "upsample_bilinear",
+        "upsample_bilinear_aligned",
+    ] {
+        check(name, "Resize");
+    }
 }
