@@ -64,6 +64,31 @@ def cases():
         ],
         initializers=[scalar("zero", 0.0)],
     )
+    # Einsum patterns exporters write: a batched product with a constant, attention-like
+    # x x^T per batch, a transpose, and a reduction.
+    w = np.random.default_rng(9).normal(size=(4, 5)).astype(np.float32)
+    yield "einsum_bij_jk", graph(
+        "einsum_bij_jk",
+        [helper.make_node("Einsum", ["x", "w"], ["y"], equation="bij,jk->bik")],
+        initializers=[helper.make_tensor("w", TensorProto.FLOAT, [4, 5], w.flatten())],
+    )
+    yield "einsum_attention", graph(
+        "einsum_attention",
+        [helper.make_node("Einsum", ["x", "x"], ["y"], equation="bid,bjd->bij")],
+    )
+    yield "einsum_transpose_sum", graph(
+        "einsum_transpose_sum",
+        [
+            helper.make_node("Einsum", ["x"], ["t"], equation="bij->jbi"),
+            helper.make_node("Einsum", ["t"], ["y"], equation="jbi->j"),
+        ],
+    )
+    for name, attrs in [("cumsum", {}), ("cumsum_exclusive_reverse", {"exclusive": 1, "reverse": 1})]:
+        yield name, graph(
+            name,
+            [helper.make_node("CumSum", ["x", "axis"], ["y"], **attrs)],
+            initializers=[helper.make_tensor("axis", TensorProto.INT64, [], [1])],
+        )
     yield "binarizer", graph(
         "binarizer",
         [helper.make_node("Binarizer", ["x"], ["y"], domain="ai.onnx.ml", threshold=0.3)],
@@ -78,6 +103,7 @@ def cases():
     yield "reduce_l2", case("ReduceL2", {"axes": [0, 2], "keepdims": 0})
     yield "reduce_sum_square", case("ReduceSumSquare", {"axes": [1]})
     yield "reduce_log_sum_exp", case("ReduceLogSumExp", {"axes": [2], "keepdims": 0})
+    yield "reduce_prod", case("ReduceProd", {"axes": [1, 2], "keepdims": 0}, low=0.5, high=1.5)
 
 
 def main():

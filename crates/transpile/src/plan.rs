@@ -13,6 +13,7 @@ use crate::error::{Result, TranspileError};
 use crate::load::{decode_tensor, Const, ConstData, Graph, Input};
 
 mod fold;
+mod linalg;
 mod math;
 mod ml;
 mod nn;
@@ -27,6 +28,7 @@ pub fn supported_ops() -> Vec<&'static str> {
         .chain(nn::NN_OPS)
         .chain(math::MATH_OPS)
         .chain(resize::RESIZE_OPS)
+        .chain(linalg::LINALG_OPS)
         .copied()
         .collect();
     all.sort_by_key(|op| op.to_ascii_lowercase());
@@ -842,7 +844,11 @@ impl<'g> Planner<'g> {
         if self.all_const(node) && !node.input.is_empty() {
             return self.fold(node);
         }
-        if self.nn_node(node)? || self.math_node(node)? || self.resize_node(node)? {
+        if self.nn_node(node)?
+            || self.math_node(node)?
+            || self.resize_node(node)?
+            || self.linalg_node(node)?
+        {
             return Ok(());
         }
         if self.composite(node)? {

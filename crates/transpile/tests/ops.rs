@@ -1,4 +1,5 @@
-//! Small graphs for activations, reductions, run-time comparisons / Where and ONNX-ML Binarizer,
+//! Small graphs for activations, reductions, run-time comparisons / Where, Einsum and ONNX-ML
+//! Binarizer,
 //! which the onnx package's PyTorch suites do not cover (scripts/models/make_op_cases.py): each runs in the Cairo VM equal to the Rust reference
 //! and within `TOLERANCE` of onnxruntime.
 
@@ -31,6 +32,12 @@ fn activations_and_reductions_match_onnxruntime() {
         "greater_where",
         "not_less_or_equal",
         "binarizer",
+        "reduce_prod",
+        "cumsum",
+        "cumsum_exclusive_reverse",
+        "einsum_bij_jk",
+        "einsum_attention",
+        "einsum_transpose_sum",
     ] {
         let c = common::check_against_onnxruntime(&cases().join(name), TOLERANCE);
         eprintln!("{name}: max error {:.1e}", c.max_error);

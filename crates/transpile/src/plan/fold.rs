@@ -17,7 +17,6 @@ pub const FOLDED_OPS: &[&str] = &[
     "Or",
     "Range",
     "Reciprocal",
-    "ReduceProd",
     "Round",
     "Sign",
     "Size",

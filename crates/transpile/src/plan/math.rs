@@ -1,12 +1,14 @@
 //! Activations and reductions exporters emit that the library has no single call for, written as
 //! its calls: `HardSigmoid`, `HardSwish`, `Softsign`, `Mish`, `ReduceMin`, `ReduceL1`, `ReduceL2`,
 //! `ReduceSumSquare`, `ReduceLogSumExp`; comparisons on run-time tensors (integers 0/1), `Not`,
-//! and `Where` as `b + cond * (a - b)` (exact: the condition is 0 or 1).
+//! `Where` as `b + cond * (a - b)` (exact: the condition is 0 or 1), `CumSum` as running Adds of
+//! slices, and `ReduceProd` as Muls of slices.
 
 use super::*;
 
 /// The ops this family plans.
 pub const MATH_OPS: &[&str] = &[
+    "CumSum",
     "Equal",
     "Greater",
     "GreaterOrEqual",
@@ -20,6 +22,7 @@ pub const MATH_OPS: &[&str] = &[
     "ReduceL2",
     "ReduceLogSumExp",
     "ReduceMin",
+    "ReduceProd",
     "ReduceSumSquare",
     "Softsign",
     "Where",
@@ -58,6 +61,70 @@ impl Planner<'_> {
             ));
         }
         Ok((x, y))
+    }
+
+    /// CumSum along a constant axis: running sums of the slices (inclusive or exclusive, forward
+    /// or reverse), concatenated back.
+    fn cumsum(&mut self, node: &pb::NodeProto) -> Result<()> {
+        let x = self.operand(node, 0)?;
+        let rank = x.1.rank() as i64;
+        let axis = self
+            .need_const(node, 1)?
+            .ints()
+            .first()
+            .copied()
+            .unwrap_or(0);
+        let a = norm_axis(axis, rank).ok_or_else(|| self.err(node, "axis out of range"))?;
+        let (exclusive, reverse) = (
+            attr_i(node, "exclusive", 0) != 0,
+            attr_i(node, "reverse", 0) != 0,
+        );
+        let out = node.output[0].clone();
+        let tmp = |k: &str| format!("{out}/{k}");
+        let n = x.1.shape[a];
+        let order: Vec<usize> = if reverse {
+            (0..n).rev().collect()
+        } else {
+            (0..n).collect()
+        };
+        let mut outs: Vec<Option<(Operand, Tensor)>> = vec![None; n];
+        let mut acc: Option<(Operand, Tensor)> = None;
+        for &j in &order {
+            let op = Op::Slice {
+                starts: vec![j as i64],
+                ends: vec![j as i64 + 1],
+                axes: vec![a as i64],
+                steps: vec![1],
+            };
+            let s = self.emit(node, op, vec![x.clone()], &tmp(&format!("slice{j}")))?;
+            let next = match &acc {
+                None => s.clone(),
+                Some(p) => self.emit(
+                    node,
+                    Op::Binary(Binary::Add),
+                    vec![p.clone(), s.clone()],
+                    &tmp(&format!("sum{j}")),
+                )?,
+            };
+            outs[j] = Some(if exclusive {
+                match &acc {
+                    Some(p) => p.clone(),
+                    None => {
+                        let zeros = Const {
+                            shape: s.1.shape.clone(),
+                            data: ConstData::Float(vec![0.0; s.1.len()]),
+                        };
+                        self.weight(node, &tmp("zeros"), &zeros)?
+                    }
+                }
+            } else {
+                next.clone()
+            });
+            acc = Some(next);
+        }
+        let parts: Vec<_> = outs.into_iter().map(|o| o.expect("every slice")).collect();
+        self.emit(node, Op::Concat { axis: a as i64 }, parts, &out)?;
+        Ok(())
     }
 
     /// `Where(cond, a, b)` as `b + float(cond) * (a - b)`.
@@ -119,6 +186,9 @@ impl Planner<'_> {
         }
         if op == "Where" {
             return self.where_(node).map(|_| true);
+        }
+        if op == "CumSum" {
+            return self.cumsum(node).map(|_| true);
         }
         let x = self.operand(node, 0)?;
         match op {
@@ -184,6 +254,55 @@ impl Planner<'_> {
                     keepdims,
                 };
                 match op {
+                    "ReduceProd" => {
+                        let rank = x.1.rank() as i64;
+                        let all: Vec<i64> = if axes.is_empty() {
+                            (0..rank).collect()
+                        } else {
+                            axes.clone()
+                        };
+                        let mut y = x;
+                        for &ax in &all {
+                            let a = norm_axis(ax, rank)
+                                .ok_or_else(|| self.err(node, "axis out of range"))?;
+                            let n = y.1.shape[a] as i64;
+                            let mut acc: Option<(Operand, Tensor)> = None;
+                            for j in 0..n {
+                                let op = Op::Slice {
+                                    starts: vec![j],
+                                    ends: vec![j + 1],
+                                    axes: vec![a as i64],
+                                    steps: vec![1],
+                                };
+                                let s = self.emit(
+                                    node,
+                                    op,
+                                    vec![y.clone()],
+                                    &tmp(&format!("axis{a} slice{j}")),
+                                )?;
+                                acc = Some(match acc {
+                                    None => s,
+                                    Some(p) => self.emit(
+                                        node,
+                                        Op::Binary(Binary::Mul),
+                                        vec![p, s],
+                                        &tmp(&format!("axis{a} product{j}")),
+                                    )?,
+                                });
+                            }
+                            y =
+                                acc.ok_or_else(|| self.err(node, "a product over an empty axis"))?;
+                        }
+                        let shape: Vec<i64> = if keepdims {
+                            y.1.shape.iter().map(|&d| d as i64).collect()
+                        } else {
+                            (0..rank as usize)
+                                .filter(|d| !all.iter().any(|&a| norm_axis(a, rank) == Some(*d)))
+                                .map(|d| y.1.shape[d] as i64)
+                                .collect()
+                        };
+                        self.emit(node, Op::Reshape { shape }, vec![y], &out)?;
+                    }
                     "ReduceMin" => {
                         // -max(-x)
                         let n = self.emit(node, Op::Unary(Unary::Neg), vec![x], &tmp("-x"))?;
