@@ -89,6 +89,14 @@ def cases():
             [helper.make_node("CumSum", ["x", "axis"], ["y"], **attrs)],
             initializers=[helper.make_tensor("axis", TensorProto.INT64, [], [1])],
         )
+    for name, attrs in [("top_k", {"axis": 2}), ("top_k_smallest", {"axis": 1, "largest": 0})]:
+        k = helper.make_tensor("k", TensorProto.INT64, [1], [2])
+        nodes = [
+            helper.make_node("TopK", ["x", "k"], ["values", "indices"], **attrs),
+            helper.make_node("Cast", ["indices"], ["fi"], to=TensorProto.FLOAT),
+            helper.make_node("Add", ["values", "fi"], ["y"]),
+        ]
+        yield name, graph(name, nodes, initializers=[k])
     yield "binarizer", graph(
         "binarizer",
         [helper.make_node("Binarizer", ["x"], ["y"], domain="ai.onnx.ml", threshold=0.3)],

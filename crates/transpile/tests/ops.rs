@@ -35,6 +35,8 @@ fn activations_and_reductions_match_onnxruntime() {
         "reduce_prod",
         "cumsum",
         "cumsum_exclusive_reverse",
+        "top_k",
+        "top_k_smallest",
         "einsum_bij_jk",
         "einsum_attention",
         "einsum_transpose_sum",

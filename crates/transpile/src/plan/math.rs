@@ -2,7 +2,8 @@
 //! its calls: `HardSigmoid`, `HardSwish`, `Softsign`, `Mish`, `ReduceMin`, `ReduceL1`, `ReduceL2`,
 //! `ReduceSumSquare`, `ReduceLogSumExp`; comparisons on run-time tensors (integers 0/1), `Not`,
 //! `Where` as `b + cond * (a - b)` (exact: the condition is 0 or 1), `CumSum` as running Adds of
-//! slices, and `ReduceProd` as Muls of slices.
+//! slices, `ReduceProd` as Muls of slices, and `TopK` as K rounds of ArgMax / ReduceMax with the
+//! chosen element masked out.
 
 use super::*;
 
@@ -25,6 +26,7 @@ pub const MATH_OPS: &[&str] = &[
     "ReduceProd",
     "ReduceSumSquare",
     "Softsign",
+    "TopK",
     "Where",
 ];
 
@@ -127,6 +129,116 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// TopK with a constant K: K rounds of (ArgMax, ReduceMax) along the axis, the chosen element
+    /// replaced by a value below every input before the next round (ties: the lower index first,
+    /// as ONNX orders them). `largest = 0` runs on the negated input.
+    fn top_k(&mut self, node: &pb::NodeProto) -> Result<()> {
+        let x = self.operand(node, 0)?;
+        let k = self
+            .need_const(node, 1)?
+            .ints()
+            .first()
+            .copied()
+            .unwrap_or(0);
+        let rank = x.1.rank() as i64;
+        let a = norm_axis(attr_i(node, "axis", -1), rank)
+            .ok_or_else(|| self.err(node, "axis out of range"))?;
+        let n = x.1.shape[a] as i64;
+        if !(1..=n).contains(&k) {
+            return Err(self.err(node, format!("K = {k} is not in 1..={n}")));
+        }
+        let largest = attr_i(node, "largest", 1) != 0;
+        let name = |i: usize| node.output.get(i).filter(|s| !s.is_empty()).cloned();
+        let base = node_name(node);
+        let tmp = |t: &str| format!("{base}/{t}");
+        let mut cur = if largest {
+            x
+        } else {
+            self.emit(node, Op::Unary(Unary::Neg), vec![x], &tmp("negated"))?
+        };
+        // Positions along the axis, shaped to broadcast: [n, 1, ..., 1] from the axis on.
+        let mut pshape = vec![1usize; rank as usize - a];
+        pshape[0] = n as usize;
+        let positions = self.raw_weight(
+            &tmp("positions"),
+            Tensor {
+                shape: pshape,
+                data: (0..n).collect(),
+            },
+        );
+        // Below every stored value the rounds can see (inputs are within 2^62 in practice;
+        // beyond, the subtraction in Where fails loudly as an overflow).
+        let floor = self.raw_weight(&tmp("floor"), Tensor::scalar(-(1i64 << 62)));
+        let (mut values, mut indices) = (vec![], vec![]);
+        for r in 0..k {
+            let t = |what: &str| tmp(&format!("round{r} {what}"));
+            let idx = self.emit(
+                node,
+                Op::ArgMax {
+                    axis: a as i64,
+                    keepdims: true,
+                    select_last: false,
+                },
+                vec![cur.clone()],
+                &t("index"),
+            )?;
+            let val = self.emit(
+                node,
+                Op::Reduce {
+                    kind: ReduceKind::Max,
+                    axes: vec![a as i64],
+                    keepdims: true,
+                },
+                vec![cur.clone()],
+                &t("value"),
+            )?;
+            values.push(val);
+            indices.push(idx.clone());
+            if r + 1 < k {
+                let hit = self.emit(
+                    node,
+                    Op::Binary(Binary::Equal),
+                    vec![positions.clone(), idx],
+                    &t("chosen"),
+                )?;
+                let hit = self.emit(
+                    node,
+                    Op::Unary(Unary::ToFixed),
+                    vec![hit],
+                    &t("chosen as fixed"),
+                )?;
+                let d = self.emit(
+                    node,
+                    Op::Binary(Binary::Sub),
+                    vec![floor.clone(), cur.clone()],
+                    &t("floor - x"),
+                )?;
+                let m = self.emit(
+                    node,
+                    Op::Binary(Binary::Mul),
+                    vec![hit, d],
+                    &t("masked delta"),
+                )?;
+                cur = self.emit(node, Op::Binary(Binary::Add), vec![cur, m], &t("masked"))?;
+            }
+        }
+        if let Some(out) = name(0) {
+            let v_name = if largest {
+                out.clone()
+            } else {
+                tmp("values negated")
+            };
+            let v = self.emit(node, Op::Concat { axis: a as i64 }, values, &v_name)?;
+            if !largest {
+                self.emit(node, Op::Unary(Unary::Neg), vec![v], &out)?;
+            }
+        }
+        if let Some(out) = name(1) {
+            self.emit(node, Op::Concat { axis: a as i64 }, indices, &out)?;
+        }
+        Ok(())
+    }
+
     /// `Where(cond, a, b)` as `b + float(cond) * (a - b)`.
     fn where_(&mut self, node: &pb::NodeProto) -> Result<()> {
         let out = node.output[0].clone();
@@ -189,6 +301,9 @@ impl Planner<'_> {
         }
         if op == "CumSum" {
             return self.cumsum(node).map(|_| true);
+        }
+        if op == "TopK" {
+            return self.top_k(node).map(|_| true);
         }
         let x = self.operand(node, 0)?;
         match op {
