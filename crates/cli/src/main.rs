@@ -251,6 +251,13 @@ fn model_claim(
 }
 
 fn main() -> ExitCode {
+    // `cairn verify ... | head` should end quietly when the reader stops, as Unix tools do, not
+    // panic on the next print: restore the default SIGPIPE action Rust's runtime ignores.
+    #[cfg(unix)]
+    // SAFETY: called before any thread starts; SIG_DFL is a valid action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // RUST_LOG=info shows each prover stage with its duration (span close events).
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt()
