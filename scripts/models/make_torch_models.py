@@ -77,6 +77,7 @@ def models():
     yield "transformer_encoder_layer", Encoder(), (1, 6, 16)
     yield "gru", Sequence(nn.GRU(4, 8, batch_first=True)), (1, 5, 4)
     yield "lstm", Sequence(nn.LSTM(4, 8, batch_first=True)), (1, 5, 4)
+    yield "rnn", Sequence(nn.RNN(4, 6, batch_first=True, bidirectional=True)), (2, 4, 4)
     yield "bidirectional_lstm", Sequence(nn.LSTM(4, 6, batch_first=True, bidirectional=True)), (
         2,
         4,

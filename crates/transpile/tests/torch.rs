@@ -43,6 +43,11 @@ fn lstm_sequence_model() {
 }
 
 #[test]
+fn bidirectional_rnn() {
+    check("rnn", "RNN");
+}
+
+#[test]
 fn bidirectional_lstm() {
     check("bidirectional_lstm", "LSTM");
 }
