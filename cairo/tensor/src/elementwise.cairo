@@ -132,12 +132,48 @@ pub fn binary(op: BinOp, a: Tensor, b: Tensor, q: Q) -> Tensor {
     if a.shape == b.shape {
         let mut x = a.data;
         let mut y = b.data;
-        while let Some(v) = x.pop_front() {
-            out.append(apply(op, *v, *y.pop_front().unwrap(), q));
+        // The commonest ops get their own loop: no dispatch per element.
+        if op == BinOp::Add {
+            while let Some(v) = x.pop_front() {
+                out.append(fixed::check(*v + *y.pop_front().unwrap(), 'add'));
+            }
+        } else if op == BinOp::Mul {
+            while let Some(v) = x.pop_front() {
+                out.append(fixed::mul(*v, *y.pop_front().unwrap(), q, 'mul'));
+            }
+        } else if op == BinOp::Sub {
+            while let Some(v) = x.pop_front() {
+                out.append(fixed::check(*v - *y.pop_front().unwrap(), 'sub'));
+            }
+        } else if op == BinOp::Max {
+            while let Some(v) = x.pop_front() {
+                out.append(fixed::max(*v, *y.pop_front().unwrap()));
+            }
+        } else {
+            while let Some(v) = x.pop_front() {
+                out.append(apply(op, *v, *y.pop_front().unwrap(), q));
+            }
         }
         return Tensor { shape: a.shape, data: out.span() };
     }
     let shape = broadcast_shape(a.shape, b.shape, name(op));
+    // One operand a single value (a scalar weight, say): no offset tables.
+    if b.data.len() == 1 && shape == a.shape {
+        let y = *b.data[0];
+        let mut x = a.data;
+        while let Some(v) = x.pop_front() {
+            out.append(apply(op, *v, y, q));
+        }
+        return Tensor { shape, data: out.span() };
+    }
+    if a.data.len() == 1 && shape == b.shape {
+        let x = *a.data[0];
+        let mut y = b.data;
+        while let Some(v) = y.pop_front() {
+            out.append(apply(op, x, *v, q));
+        }
+        return Tensor { shape, data: out.span() };
+    }
     let mut oa = broadcast_offsets(a.shape, shape);
     let mut ob = broadcast_offsets(b.shape, shape);
     while let Some(i) = oa.pop_front() {

@@ -157,9 +157,17 @@ pub fn div(x: felt252, y: felt252, q: Q, op: felt252) -> felt252 {
     }, op)
 }
 
-/// x < y for stored values.
+const TWO_64: felt252 = 0x10000000000000000;
+const TWO_64_U: u128 = 0x10000000000000000;
+
+/// x < y for stored values (|x|, |y| < 2^63): `y - x - 1 + 2^64` lies in [0, 2^65) and reaches
+/// 2^64 exactly when y > x; one u128 conversion and one comparison.
 pub fn lt(x: felt252, y: felt252) -> bool {
-    signed(x, 'compare') < signed(y, 'compare')
+    let d: u128 = match (y - x - 1 + TWO_64).try_into() {
+        Some(d) => d,
+        None => fail('compare', OVERFLOW),
+    };
+    d >= TWO_64_U
 }
 
 pub fn max(x: felt252, y: felt252) -> felt252 {
