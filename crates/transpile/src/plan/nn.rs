@@ -716,7 +716,6 @@ impl Planner<'_> {
                 return Err(self.err(node, "peephole weights (P) are not supported"));
             }
         }
-        let out = node.output[0].clone();
         let tmp = |k: &str| format!("{}/{k}", node_name(node));
         let mut x = self.operand(node, 0)?;
         if x.1.rank() != 3 {
@@ -1067,7 +1066,6 @@ impl Planner<'_> {
                 }
             }
         }
-        let _ = out;
         Ok(())
     }
 }
