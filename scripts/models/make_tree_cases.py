@@ -69,6 +69,47 @@ def regressor(name, trees, targets, aggregate, base_values=None):
     )
 
 
+def classifier_softmax_zero():
+    """Two stumps voting for some of three classes only, so some rows score exactly 0 for a
+    class: SOFTMAX_ZERO keeps those at 0."""
+    nodes = dict(
+        nodes_treeids=[0, 0, 0, 1, 1, 1],
+        nodes_nodeids=[0, 1, 2, 0, 1, 2],
+        nodes_featureids=[0, 0, 0, 1, 0, 0],
+        nodes_modes=["BRANCH_LEQ", "LEAF", "LEAF"] * 2,
+        nodes_values=[0.25, 0.0, 0.0, -0.5, 0.0, 0.0],
+        nodes_truenodeids=[1, 0, 0, 1, 0, 0],
+        nodes_falsenodeids=[2, 0, 0, 2, 0, 0],
+    )
+    # (tree, leaf, class, weight)
+    votes = [(0, 1, 0, 1.5), (0, 2, 1, 0.75), (1, 1, 1, -0.5), (1, 2, 2, 2.0)]
+    node = helper.make_node(
+        "TreeEnsembleClassifier",
+        ["X"],
+        ["label", "probabilities"],
+        domain="ai.onnx.ml",
+        classlabels_int64s=[0, 1, 2],
+        class_treeids=[v[0] for v in votes],
+        class_nodeids=[v[1] for v in votes],
+        class_ids=[v[2] for v in votes],
+        class_weights=[v[3] for v in votes],
+        post_transform="SOFTMAX_ZERO",
+        **nodes,
+    )
+    graph = helper.make_graph(
+        [node],
+        "softmax_zero",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, 2])],
+        [
+            helper.make_tensor_value_info("label", TensorProto.INT64, [None]),
+            helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 3]),
+        ],
+    )
+    return helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)]
+    )
+
+
 def cases():
     # One tree per (mode, threshold), each voting 1 or -1 for its own target.
     trees = []
@@ -91,6 +132,8 @@ def cases():
     ]
     trees = [("BRANCH_LEQ", f, t, v) for f, t, v in votes]
     xs = np.array([[0.0, 0.0], [0.5, -1.0], [2.0, 1.0], [-1.0, 3.0]])
+    xs4 = np.array([[0.0, 0.0], [0.5, -1.0], [2.0, 1.0], [-1.0, -3.0]])
+    yield "classifier_softmax_zero", classifier_softmax_zero(), xs4
     for agg in ["SUM", "AVERAGE", "MIN", "MAX"]:
         name = f"aggregate_{agg.lower()}"
         yield name, regressor(name, trees, 2, agg, base_values=[0.5, -0.25]), xs
@@ -109,7 +152,8 @@ def main():
         with open(os.path.join(d, "model.onnx"), "wb") as f:
             f.write(data)
         session = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
-        (y,) = session.run(None, {"X": x})
+        names = [o.name for o in session.get_outputs()]
+        results = session.run(None, {"X": x})
         with open(os.path.join(d, "input.json"), "w") as f:
             json.dump({"input_data": [x.flatten().tolist()]}, f)
         with open(os.path.join(d, "expected.json"), "w") as f:
@@ -117,8 +161,11 @@ def main():
                 {
                     "input": "X",
                     "shape": list(x.shape),
-                    "order": ["Y"],
-                    "outputs": {"Y": np.asarray(y, dtype=np.float64).flatten().tolist()},
+                    "order": names,
+                    "outputs": {
+                        n: np.asarray(r, dtype=np.float64).flatten().tolist()
+                        for n, r in zip(names, results)
+                    },
                 },
                 f,
             )

@@ -136,3 +136,9 @@ fn sum_average_min_max_with_base_values() {
         assert!(c.max_error <= 1.0 / 131_072.0, "{agg}");
     }
 }
+
+#[test]
+fn softmax_zero_keeps_unvoted_classes_at_zero() {
+    let c = common::check_against_onnxruntime(&cases().join("classifier_softmax_zero"), TOLERANCE);
+    assert!(c.ops.contains(&CLASSIFIER.to_string()));
+}

@@ -609,8 +609,9 @@ impl Planner<'_> {
                 return Err(self.err(node, format!("class {c} gets no vote and no base value")));
             }
         }
+        let softmax_zero = post == "SOFTMAX_ZERO";
         let transform = match post.as_str() {
-            "NONE" => None,
+            "NONE" | "SOFTMAX_ZERO" => None,
             "LOGISTIC" => Some(Op::Unary(Unary::Sigmoid)),
             "SOFTMAX" => Some(Op::Softmax {
                 axis: -1,
@@ -619,14 +620,17 @@ impl Planner<'_> {
             other => {
                 return Err(self.err(
                     node,
-                    format!("post_transform={other} is not supported (NONE, LOGISTIC, SOFTMAX)"),
+                    format!(
+                        "post_transform={other} is not supported (NONE, LOGISTIC, SOFTMAX, \
+                         SOFTMAX_ZERO)"
+                    ),
                 ))
             }
         };
         let e = self.ensemble(node, "class", classes, features)?;
         let forest = self.forest(node, x, &e, Aggregate::Sum)?;
         let raw_name = match (&scores_name, &transform) {
-            (Some(n), None) => n.clone(),
+            (Some(n), None) if !softmax_zero => n.clone(),
             _ => tmp("scores"),
         };
         let has_base =
@@ -639,9 +643,54 @@ impl Planner<'_> {
         };
         // Both transforms keep the order: the label is the raw scores' argmax.
         self.emit(node, argmax, vec![scores.clone()], &label_name)?;
-        if let (Some(op), Some(name)) = (transform, scores_name) {
-            self.emit(node, op, vec![scores], &name)?;
+        if let (Some(op), Some(name)) = (transform, &scores_name) {
+            self.emit(node, op, vec![scores.clone()], name)?;
         }
+        if let (true, Some(name)) = (softmax_zero, &scores_name) {
+            self.softmax_zero(node, scores, name)?;
+        }
+        Ok(())
+    }
+
+    /// onnxruntime's SOFTMAX_ZERO: a softmax over the non-zero scores of each row; zero scores
+    /// stay 0. `exp(s - max) * [s != 0]`, divided by its row sum.
+    fn softmax_zero(
+        &mut self,
+        node: &pb::NodeProto,
+        s: (Operand, Tensor),
+        name: &str,
+    ) -> Result<()> {
+        let tmp = |k: &str| format!("{name}/{k}");
+        let row = |kind| Op::Reduce {
+            kind,
+            axes: vec![-1],
+            keepdims: true,
+        };
+        let zero = self.raw_weight(&tmp("0"), Tensor::scalar(0));
+        let is_zero = self.emit(
+            node,
+            Op::Binary(Binary::Equal),
+            vec![s.clone(), zero.clone()],
+            &tmp("== 0"),
+        )?;
+        let nonzero = self.emit(
+            node,
+            Op::Binary(Binary::Equal),
+            vec![is_zero, zero],
+            &tmp("!= 0"),
+        )?;
+        let mask = self.emit(node, Op::Unary(Unary::ToFixed), vec![nonzero], &tmp("mask"))?;
+        let mx = self.emit(node, row(ReduceKind::Max), vec![s.clone()], &tmp("max"))?;
+        let d = self.emit(node, Op::Binary(Binary::Sub), vec![s, mx], &tmp("s - max"))?;
+        let e = self.emit(node, Op::Unary(Unary::Exp), vec![d], &tmp("exp"))?;
+        let em = self.emit(
+            node,
+            Op::Binary(Binary::Mul),
+            vec![e, mask],
+            &tmp("exp, masked"),
+        )?;
+        let sum = self.emit(node, row(ReduceKind::Sum), vec![em.clone()], &tmp("sum"))?;
+        self.emit(node, Op::Binary(Binary::Div), vec![em, sum], name)?;
         Ok(())
     }
 }
