@@ -1042,6 +1042,37 @@ impl<'g> Planner<'g> {
         })
     }
 
+    /// A non-negative per-axis attribute (strides, pads, dilations) of `len` entries for a
+    /// window over `spatial` axes, or `default` for each when absent.
+    fn spatial_attr(
+        &self,
+        node: &pb::NodeProto,
+        name: &str,
+        default: usize,
+        len: usize,
+        spatial: usize,
+    ) -> Result<Vec<usize>> {
+        match attr_ints(node, name) {
+            Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => {
+                Ok(v.iter().map(|&x| x as usize).collect())
+            }
+            Some(v) => Err(self.err(
+                node,
+                format!("attribute {name}={v:?} does not fit {spatial} spatial dims"),
+            )),
+            None => Ok(vec![default; len]),
+        }
+    }
+
+    /// Makes `name` refer to the run-time value `v` (an ONNX output that is an earlier step's
+    /// result, unchanged).
+    fn alias_value(&mut self, v: &(Operand, Tensor), name: &str) {
+        if let Operand::Value(id) = v.0 {
+            self.vals
+                .insert(name.to_string(), Val::Runtime(id, v.1.clone()));
+        }
+    }
+
     fn window(&self, node: &pb::NodeProto, spatial: usize, kernel: Vec<usize>) -> Result<Window> {
         if !(1..=2).contains(&spatial) {
             return Err(self.err(
@@ -1060,17 +1091,8 @@ impl<'g> Planner<'g> {
         if attr_i(node, "ceil_mode", 0) != 0 {
             return Err(self.err(node, "ceil_mode=1 is not supported"));
         }
-        let list = |name: &str, default: usize, len: usize| -> Result<Vec<usize>> {
-            match attr_ints(node, name) {
-                Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => {
-                    Ok(v.iter().map(|&x| x as usize).collect())
-                }
-                Some(v) => Err(self.err(
-                    node,
-                    format!("attribute {name}={v:?} does not fit {spatial} spatial dims"),
-                )),
-                None => Ok(vec![default; len]),
-            }
+        let list = |name: &str, default: usize, len: usize| {
+            self.spatial_attr(node, name, default, len, spatial)
         };
         Ok(Window {
             strides: list("strides", 1, spatial)?,

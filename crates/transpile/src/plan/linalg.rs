@@ -134,8 +134,8 @@ impl Planner<'_> {
         if ops.len() == 1 {
             let (v, t) = ops.pop().unwrap();
             let y = arrange(self, v, &t, &out_labels, &out)?;
-            if let (None, Operand::Value(id)) = (self.vals.get(&out), &y.0) {
-                self.vals.insert(out, Val::Runtime(*id, y.1));
+            if !self.vals.contains_key(&out) {
+                self.alias_value(&y, &out);
             }
             return Ok(true);
         }
@@ -190,8 +190,8 @@ impl Planner<'_> {
             &tmp("product shaped"),
         )?;
         let y = arrange(self, shaped, &labels, &out_labels, &out)?;
-        if let (None, Operand::Value(id)) = (self.vals.get(&out), &y.0) {
-            self.vals.insert(out, Val::Runtime(*id, y.1));
+        if !self.vals.contains_key(&out) {
+            self.alias_value(&y, &out);
         }
         Ok(true)
     }

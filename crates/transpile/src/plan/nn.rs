@@ -185,19 +185,11 @@ impl Planner<'_> {
             Some(b) => self.emit(node, Op::Binary(Binary::Add), vec![y, b], &out)?,
             None if scaled_name == out => y,
             None => {
-                self.vals
-                    .insert(out, Val::Runtime(self.value_id(&y), y.1.clone()));
+                self.alias_value(&y, &out);
                 y
             }
         };
         Ok(())
-    }
-
-    fn value_id(&self, v: &(Operand, Tensor)) -> usize {
-        match v.0 {
-            Operand::Value(id) => id,
-            Operand::Weight(_) => unreachable!("normalization outputs are run-time values"),
-        }
     }
 
     /// InstanceNormalization on `[N, C, ...]`: per sample and channel over the spatial axes,
@@ -252,7 +244,7 @@ impl Planner<'_> {
             .filter(|&a| x.1.shape[a] != out_shape[a])
             .collect();
         if grow.is_empty() {
-            self.vals.insert(out, Val::Runtime(self.value_id(&x), x.1));
+            self.alias_value(&x, &out);
             return Ok(());
         }
         for (k, &a) in grow.iter().enumerate() {
@@ -305,18 +297,8 @@ impl Planner<'_> {
         if node.output.len() > 1 && !node.output[1].is_empty() {
             return Err(self.err(node, "the Indices output of MaxPool is not supported"));
         }
-        let list = |name: &str, default: usize, len: usize| -> Result<Vec<usize>> {
-            match attr_ints(node, name) {
-                Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => {
-                    Ok(v.iter().map(|&x| x as usize).collect())
-                }
-                Some(v) => Err(self.err(
-                    node,
-                    format!("attribute {name}={v:?} does not fit 3 spatial dims"),
-                )),
-                None => Ok(vec![default; len]),
-            }
-        };
+        let list =
+            |name: &str, default: usize, len: usize| self.spatial_attr(node, name, default, len, 3);
         let strides = list("strides", 1, 3)?;
         let pads = list("pads", 0, 6)?;
         let dilations = list("dilations", 1, 3)?;

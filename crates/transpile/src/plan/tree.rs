@@ -530,8 +530,8 @@ impl Planner<'_> {
     fn rename(&mut self, v: (Operand, Tensor), name: &str) {
         if let Operand::Value(id) = v.0 {
             self.plan.values[id].name = name.to_string();
-            self.vals.insert(name.to_string(), Val::Runtime(id, v.1));
         }
+        self.alias_value(&v, name);
     }
 
     /// The label (class index, as onnxruntime picks it) and the scores, post-transformed.
