@@ -4,12 +4,11 @@ input and onnxruntime's output. Same output format as make_sklearn_models.py.
 
     scripts/models/make_op_cases.py OUT_DIR [NAME ...]
 """
-import json
 import os
 import sys
 
 import numpy as np
-import onnxruntime as ort
+from expected import write_case
 from onnx import TensorProto, helper
 
 SHAPE = [2, 3, 4]
@@ -122,24 +121,7 @@ def main():
         if wanted and name not in wanted:
             continue
         x = rng.uniform(low, high, size=SHAPE).astype(np.float32)
-        d = os.path.join(out, name)
-        os.makedirs(d, exist_ok=True)
-        data = model.SerializeToString()
-        with open(os.path.join(d, "model.onnx"), "wb") as f:
-            f.write(data)
-        (y,) = ort.InferenceSession(data, providers=["CPUExecutionProvider"]).run(None, {"x": x})
-        with open(os.path.join(d, "input.json"), "w") as f:
-            json.dump({"input_data": [x.flatten().tolist()]}, f)
-        with open(os.path.join(d, "expected.json"), "w") as f:
-            json.dump(
-                {
-                    "input": "x",
-                    "shape": SHAPE,
-                    "order": ["y"],
-                    "outputs": {"y": np.asarray(y, dtype=np.float64).flatten().tolist()},
-                },
-                f,
-            )
+        write_case(os.path.join(out, name), model.SerializeToString(), x)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,12 @@ of 8 (more paths through the trees). Samples lie on the 2^-16 grid, so Cairn's q
 exactly onnxruntime's and every tree takes the same path in both. The training data is synthetic
 and seeded: the same models every run.
 """
-import json
 import os
 import sys
 import warnings
 
 import numpy as np
-import onnxruntime as ort
+from expected import write_case
 from skl2onnx import to_onnx
 from sklearn.ensemble import (
     GradientBoostingClassifier,
@@ -149,33 +148,7 @@ def main():
         model.fit(x, target)
         onx = export(name, model, x)
         sample = one if hasattr(model, "coef_") or "mlp" in name or "scaler" in name else batch
-        d = os.path.join(out, name)
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "model.onnx"), "wb") as f:
-            f.write(onx.SerializeToString())
-        quiet = ort.SessionOptions()
-        quiet.log_severity_level = 3  # skl2onnx declares batch 1 outputs; the batch is 8
-        session = ort.InferenceSession(
-            onx.SerializeToString(), quiet, providers=["CPUExecutionProvider"]
-        )
-        names = [o.name for o in session.get_outputs()]
-        input_name = session.get_inputs()[0].name
-        results = session.run(None, {input_name: sample})
-        with open(os.path.join(d, "input.json"), "w") as f:
-            json.dump({"input_data": [sample.flatten().tolist()]}, f)
-        with open(os.path.join(d, "expected.json"), "w") as f:
-            json.dump(
-                {
-                    "input": input_name,
-                    "shape": list(sample.shape),
-                    "order": names,
-                    "outputs": {
-                        n: np.asarray(r, dtype=np.float64).flatten().tolist()
-                        for n, r in zip(names, results)
-                    },
-                },
-                f,
-            )
+        write_case(os.path.join(out, name), onx.SerializeToString(), sample, quiet=True)
 
 
 if __name__ == "__main__":

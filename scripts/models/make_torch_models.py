@@ -8,14 +8,13 @@ Writes OUT_DIR/NAME/{model.onnx, input.json, expected.json} in the format of
 make_sklearn_models.py ({"input", "shape", "order", "outputs"}). Weights are seeded: the same
 models every run.
 """
-import json
 import os
 import sys
 import warnings
 
 import numpy as np
-import onnxruntime as ort
 import torch
+from expected import write_case
 from torch import nn
 
 warnings.filterwarnings("ignore")
@@ -129,24 +128,7 @@ def main():
             model, (torch.from_numpy(x),), path, dynamo=False, opset_version=17,
             input_names=["x"],
         )
-        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-        names = [o.name for o in session.get_outputs()]
-        results = session.run(None, {"x": x})
-        with open(os.path.join(d, "input.json"), "w") as f:
-            json.dump({"input_data": [x.flatten().tolist()]}, f)
-        with open(os.path.join(d, "expected.json"), "w") as f:
-            json.dump(
-                {
-                    "input": "x",
-                    "shape": list(x.shape),
-                    "order": names,
-                    "outputs": {
-                        n: np.asarray(r, dtype=np.float64).flatten().tolist()
-                        for n, r in zip(names, results)
-                    },
-                },
-                f,
-            )
+        write_case(d, None, x)
 
 
 if __name__ == "__main__":

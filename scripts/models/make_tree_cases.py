@@ -6,12 +6,11 @@ aggregates with base values. Same output format as make_sklearn_models.py.
 
     scripts/models/make_tree_cases.py OUT_DIR [NAME ...]
 """
-import json
 import os
 import sys
 
 import numpy as np
-import onnxruntime as ort
+from expected import write_case
 from onnx import TensorProto, helper
 
 MODES = ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"]
@@ -146,29 +145,7 @@ def main():
         if wanted and name not in wanted:
             continue
         x = x.astype(np.float32)
-        d = os.path.join(out, name)
-        os.makedirs(d, exist_ok=True)
-        data = model.SerializeToString()
-        with open(os.path.join(d, "model.onnx"), "wb") as f:
-            f.write(data)
-        session = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
-        names = [o.name for o in session.get_outputs()]
-        results = session.run(None, {"X": x})
-        with open(os.path.join(d, "input.json"), "w") as f:
-            json.dump({"input_data": [x.flatten().tolist()]}, f)
-        with open(os.path.join(d, "expected.json"), "w") as f:
-            json.dump(
-                {
-                    "input": "X",
-                    "shape": list(x.shape),
-                    "order": names,
-                    "outputs": {
-                        n: np.asarray(r, dtype=np.float64).flatten().tolist()
-                        for n, r in zip(names, results)
-                    },
-                },
-                f,
-            )
+        write_case(os.path.join(out, name), model.SerializeToString(), x)
 
 
 if __name__ == "__main__":
